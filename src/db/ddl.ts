@@ -1,0 +1,23 @@
+/**
+ * Table definitions derived from the data contract. Migrations freeze what this produced when
+ * they were written; `test/db/migrations.test.ts` fails when the contract and the migrated
+ * warehouse drift apart (a contract change then needs a new migration).
+ */
+import { columnsOf } from '../contract/columns.ts';
+import type { DatasetDef } from '../contract/datasets.ts';
+import { ident } from './sql.ts';
+
+/** Bookkeeping columns every data table carries, after the contract's columns. */
+export const DATED_SYSTEM_COLUMNS = [['_load_id', 'VARCHAR NOT NULL']] as const;
+export const REFERENCE_SYSTEM_COLUMNS = [
+  ['_valid_from', 'DATE'], // null: valid since always (first version)
+  ['_valid_to', 'DATE'], // null: current version; exclusive bound
+  ['_load_id', 'VARCHAR NOT NULL'], // the load that brought this version
+  ['_closed_by', 'VARCHAR'], // the load that replaced it
+] as const;
+
+export function tableDdl(def: DatasetDef): string {
+  const cols = columnsOf(def.schema).map((c) => `  ${ident(c.name)} ${c.sqlType}${c.required || c.default !== undefined ? ' NOT NULL' : ''}`);
+  const sys = (def.kind === 'dated' ? DATED_SYSTEM_COLUMNS : REFERENCE_SYSTEM_COLUMNS).map(([n, t]) => `  ${n} ${t}`);
+  return `CREATE TABLE ${ident(def.name)} (\n${[...cols, ...sys].join(',\n')}\n);`;
+}

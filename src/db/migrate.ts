@@ -1,0 +1,82 @@
+/**
+ * Versioned migrations: `src/db/migrations/NNN_name.sql`, applied in order, each in its own
+ * transaction, recorded in `meta_migrations`. After them, the official commune lists are
+ * (re)loaded whenever the installed @etalab/decoupage-administratif version changes.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { literal } from './sql.ts';
+import type { Warehouse } from './warehouse.ts';
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const require = createRequire(import.meta.url);
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export function listMigrations(): Migration[] {
+  return readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d{3}_.*\.sql$/.test(f))
+    .sort()
+    .map((f) => ({ version: Number(f.slice(0, 3)), name: f.replace(/\.sql$/, ''), sql: readFileSync(join(MIGRATIONS_DIR, f), 'utf8') }));
+}
+
+export async function migrate(wh: Warehouse): Promise<void> {
+  await wh.run(`CREATE TABLE IF NOT EXISTS meta_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`);
+  const done = new Set((await wh.all<{ version: number }>('SELECT version FROM meta_migrations')).map((r) => r.version));
+  for (const m of listMigrations()) {
+    if (done.has(m.version)) continue;
+    await wh.transaction(async () => {
+      await wh.run(m.sql);
+      await wh.run('INSERT INTO meta_migrations VALUES ($1, $2, now())', [m.version, m.name]);
+    });
+  }
+  await refreshOfficialLists(wh);
+}
+
+/** Version of the official commune list installed with the package. */
+export function decoupageVersion(): string {
+  return (require('@etalab/decoupage-administratif/package.json') as { version: string }).version;
+}
+
+async function refreshOfficialLists(wh: Warehouse): Promise<void> {
+  const version = decoupageVersion();
+  const current = await wh.scalar<string | undefined>(`SELECT value FROM meta WHERE key = 'decoupage_version'`);
+  if (current === version) return;
+  const file = (name: string) => literal(require.resolve(`@etalab/decoupage-administratif/data/${name}.json`));
+  await wh.transaction(async () => {
+    await wh.run('DELETE FROM ref_communes; DELETE FROM ref_commune_codes; DELETE FROM ref_departments; DELETE FROM ref_regions;');
+    // Read the package's JSON with DuckDB directly (37,000 communes: faster than an appender loop).
+    await wh.run(`
+      CREATE TEMP TABLE _communes AS
+      SELECT * FROM read_json(${file('communes')}, columns = {code: 'VARCHAR', nom: 'VARCHAR', type: 'VARCHAR',
+        departement: 'VARCHAR', region: 'VARCHAR', population: 'BIGINT', zone: 'VARCHAR', chefLieu: 'VARCHAR',
+        anciensCodes: 'VARCHAR[]'})`);
+    await wh.run(`
+      INSERT INTO ref_communes
+      SELECT code, nom, departement, region, population, zone FROM _communes WHERE type = 'commune-actuelle'`);
+    // Current codes first; then former codes (anciensCodes) and delegated/associated communes'
+    // own codes, each mapped to the current commune, unless the code is itself current.
+    await wh.run(`
+      INSERT INTO ref_commune_codes
+      SELECT code, code FROM ref_communes
+      UNION ALL
+      SELECT old, min(current_code) FROM (
+        SELECT unnest(anciensCodes) AS old, code AS current_code FROM _communes WHERE type = 'commune-actuelle'
+        UNION ALL
+        SELECT code, chefLieu FROM _communes WHERE type IN ('commune-deleguee', 'commune-associee') AND chefLieu IS NOT NULL
+      ) WHERE old NOT IN (SELECT code FROM ref_communes) AND current_code IN (SELECT code FROM ref_communes)
+      GROUP BY old`);
+    await wh.run(`
+      INSERT INTO ref_departments SELECT code, nom, region FROM read_json(${file('departements')}, columns = {code: 'VARCHAR', nom: 'VARCHAR', region: 'VARCHAR'})`);
+    await wh.run(`
+      INSERT INTO ref_regions SELECT code, nom FROM read_json(${file('regions')}, columns = {code: 'VARCHAR', nom: 'VARCHAR'})`);
+    await wh.run('DROP TABLE _communes');
+    await wh.run(`INSERT OR REPLACE INTO meta VALUES ('decoupage_version', $1)`, [version]);
+  });
+}

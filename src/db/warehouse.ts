@@ -1,0 +1,124 @@
+/**
+ * The warehouse: one embedded DuckDB file. This is the only module that opens DuckDB
+ * connections; everything else goes through a `Warehouse`.
+ *
+ * Opened with extension auto-install/auto-load off, so a missing extension fails at once
+ * instead of reaching for the network; time zone pinned to Europe/Paris (periods are Paris
+ * calendar dates, and naive timestamps in inputs are Paris wall-clock time).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
+import { UserError } from '../errors.ts';
+import { migrate } from './migrate.ts';
+
+export const DEFAULT_WAREHOUSE = 'warehouse/cafe-impact.duckdb';
+
+/** `--warehouse`, else `CAFE_IMPACT_WAREHOUSE`, else `warehouse/cafe-impact.duckdb`. */
+export function resolveWarehousePath(flag?: string): string {
+  return resolve(flag ?? process.env.CAFE_IMPACT_WAREHOUSE ?? DEFAULT_WAREHOUSE);
+}
+
+export type Row = Record<string, unknown>;
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+
+export interface OpenOptions {
+  readOnly?: boolean;
+  /** Threads DuckDB may use (default: DuckDB's own, the number of cores). */
+  threads?: number;
+  /** Skip migrations (read-only snapshots are already migrated). */
+  migrate?: boolean;
+}
+
+export class Warehouse {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(path: string, opts: OpenOptions = {}): Promise<Warehouse> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const config: Record<string, string> = {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+    };
+    if (opts.readOnly) config.access_mode = 'READ_ONLY';
+    if (opts.threads) config.threads = String(opts.threads);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, config);
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (/lock/i.test(msg)) {
+        throw new UserError(`warehouse ${path} is in use by another process (DuckDB allows one writer at a time)`, {
+          hint: 'wait for the other cafe-impact command to finish, or point --warehouse at another file',
+        });
+      }
+      throw new UserError(`cannot open warehouse ${path}: ${msg.split('\n')[0]}`);
+    }
+    const conn = await instance.connect();
+    await conn.run(`SET TimeZone = 'Europe/Paris'`);
+    const wh = new Warehouse(path, instance, conn);
+    if (!opts.readOnly && opts.migrate !== false) await migrate(wh);
+    return wh;
+  }
+
+  /** Runs a statement; values are bound, never pasted into the SQL. */
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.conn.run(sql, params);
+  }
+
+  /** Runs a query and returns its rows as plain JS objects (see `toPlain`). */
+  async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params);
+    const types = reader.columnTypes().map((t) => t.typeId);
+    const names = reader.columnNames();
+    return reader.getRowsJS().map((r) => {
+      const o: Row = {};
+      names.forEach((n, i) => (o[n] = toPlain(r[i], types[i]!)));
+      return o as T;
+    });
+  }
+
+  async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  async scalar<T = unknown>(sql: string, params?: Params): Promise<T> {
+    const row = await this.one(sql, params);
+    return (row ? Object.values(row)[0] : undefined) as T;
+  }
+
+  /** Runs fn inside one transaction: committed when it returns, rolled back when it throws. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      const out = await fn();
+      await this.run('COMMIT');
+      return out;
+    } catch (e) {
+      await this.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/**
+ * DuckDB's JS values made plain: BIGINT → number (exact up to 2^53, else string), DATE → `yyyy-mm-dd`,
+ * TIMESTAMPTZ → ISO instant, DECIMAL → number.
+ */
+export function toPlain(v: unknown, typeId: DuckDBTypeId): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v instanceof Date) return typeId === DuckDBTypeId.DATE ? v.toISOString().slice(0, 10) : v.toISOString();
+  if (Array.isArray(v)) return v.map((x) => toPlain(x, DuckDBTypeId.VARCHAR));
+  return v;
+}
+
+export { ident, literal } from './sql.ts';
