@@ -29,6 +29,8 @@ export interface Column {
   commune?: boolean;
   /** Column is a SIREN (Luhn-checked). */
   siren?: boolean;
+  /** Survey item declared in the questionnaire (not in the zod schema). */
+  item?: boolean;
 }
 
 interface JsonSchemaProp {

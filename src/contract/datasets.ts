@@ -177,6 +177,10 @@ export interface DatasetDef {
   people?: boolean;
   /** Column holding a café id to check against `cafes`. */
   cafeColumn?: string;
+  /** Unique within a file and a period (dated datasets). */
+  unique?: string[];
+  /** Column filled with the last day of the period being ingested when absent or empty. */
+  periodEndDefault?: string;
   /** Cross-field rules: an SQL condition over the typed row that must hold (null counts as holding). */
   rules?: { column: string; sql: string; reason: string }[];
 }
@@ -185,10 +189,10 @@ export const DATASETS: Record<string, DatasetDef> = {
   service_uses: { name: 'service_uses', kind: 'dated', schema: serviceUses, dateColumn: 'date', cafeColumn: 'cafe_id', description: 'Till export of service uses: one line per use or per day (identical lines are legitimate)' },
   sales: { name: 'sales', kind: 'dated', schema: sales, dateColumn: 'ts', cafeColumn: 'cafe_id', description: 'Till export of sales lines' },
   participation: { name: 'participation', kind: 'dated', schema: participation, dateColumn: 'date', cafeColumn: 'cafe_id', people: true, description: 'Participation of people in the co-construction of their café' },
-  events: { name: 'events', kind: 'dated', schema: events, dateColumn: 'date', cafeColumn: 'cafe_id', description: 'Events organised by cafés, with the partners involved' },
-  suppliers: { name: 'suppliers', kind: 'dated', schema: suppliers, dateColumn: 'last_order_on', cafeColumn: 'cafe_id', description: 'Suppliers worked with in the period',
+  events: { name: 'events', kind: 'dated', schema: events, unique: ['event_id'], dateColumn: 'date', cafeColumn: 'cafe_id', description: 'Events organised by cafés, with the partners involved' },
+  suppliers: { name: 'suppliers', kind: 'dated', schema: suppliers, dateColumn: 'last_order_on', cafeColumn: 'cafe_id', description: 'Suppliers worked with in the period', periodEndDefault: 'last_order_on',
     rules: [{ column: 'lon', sql: '(lat is null) = (lon is null)', reason: 'lat and lon must be given together' }] },
-  survey: { name: 'survey', kind: 'dated', schema: survey, dateColumn: 'wave_date', people: true, description: 'Residents\' survey: one row per respondent, one column per questionnaire item' },
+  survey: { name: 'survey', kind: 'dated', schema: survey, unique: ['respondent_key', 'wave_date'], dateColumn: 'wave_date', people: true, description: 'Residents\' survey: one row per respondent, one column per questionnaire item' },
   cafes: { name: 'cafes', kind: 'reference', schema: cafes, key: ['cafe_id'], description: 'The cafés of the network',
     rules: [
       { column: 'closed_on', sql: 'closed_on >= opened_on', reason: 'is before opened_on' },

@@ -69,6 +69,12 @@ export class Warehouse {
     await this.conn.run(sql, params);
   }
 
+  /** Runs a statement and returns the number of rows it changed (INSERT / UPDATE / DELETE). */
+  async exec(sql: string, params?: Params): Promise<number> {
+    const r = await this.conn.run(sql, params);
+    return Number(r.rowsChanged);
+  }
+
   /** Runs a query and returns its rows as plain JS objects (see `toPlain`). */
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
     const reader = await this.conn.runAndReadAll(sql, params);

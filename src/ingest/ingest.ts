@@ -1,0 +1,503 @@
+/**
+ * Quarterly ingestion: a folder of files named after datasets → validated rows in the warehouse.
+ *
+ *   discover files ─► hash (SHA-256, UTF-8 check) ─► unchanged? skip
+ *        │
+ *        ▼  one transaction for the whole folder
+ *   reference datasets first (cafes… so dated rows can be checked against them), then dated:
+ *     sniff dialect ─► (transcode Windows-1252) ─► DuckDB read into staging (typed, rejects kept)
+ *        ─► contract checks in SQL (enums, ranges, formats, SIREN, communes, cafés, period, keys)
+ *        ─► rejects placed on their physical line ─► threshold ─► replace the period / upsert versions
+ *        │
+ *        ▼
+ *   COMMIT (or ROLLBACK on any failure, then record the failed load and its rejects)
+ *
+ * Rows: for every file, accepted + rejected = data rows read.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { Column } from '../contract/columns.ts';
+import { columnsOf } from '../contract/columns.ts';
+import { DATASETS, DIRECT_IDENTIFIER_COLUMNS, type DatasetDef } from '../contract/datasets.ts';
+import { ident } from '../db/sql.ts';
+import type { Warehouse } from '../db/warehouse.ts';
+import { IngestFailed, UserError } from '../errors.ts';
+import type { Period } from '../period.ts';
+import { codeVersion } from '../version.ts';
+import { buildChecks } from './checks.ts';
+import { indexRecords, recordAtByte } from './lines.ts';
+import { fileErrors, pct } from './messages.ts';
+import { archiveFile, fileFacts, transcodeWin1252, type FileFacts } from './prepare.ts';
+import { detectDateFormat, detectDecimalComma, detectTimestampFormat, sniffCsv, type Encoding } from './sniff.ts';
+import { otherFileColumns, stageCsv, stageOther, type FileFormat, type ReaderReject } from './stage.ts';
+import { replaceDated, upsertReference, type WriteCounts } from './write.ts';
+
+export interface IngestOptions {
+  period: Period;
+  dryRun?: boolean;
+  /** Share of rejected rows above which a file fails the ingest (default 0.05). */
+  threshold?: number;
+  /** Where raw inputs are archived (default: `raw/` beside the warehouse file). */
+  archiveDir?: string;
+  reporter?: Reporter;
+  /** Recorded in the load log (`ingest`, `import:bpe`...). */
+  command?: string;
+  /** Original files to record in the load log instead of the folder's (reference imports). */
+  sources?: { dataset: string; path: string }[];
+}
+
+export interface Reporter {
+  fileStart?(file: string, dataset: string, size: number): void;
+  fileStep?(file: string, step: string): void;
+  fileDone?(report: FileReport): void;
+  warn?(message: string): void;
+}
+
+export interface RejectRow {
+  line: number | null;
+  column: string | null;
+  value: string | null;
+  reason: string;
+  rawLine: string | null;
+}
+
+export interface FileReport {
+  dataset: string;
+  file: string;
+  path: string;
+  format: FileFormat;
+  size: number;
+  sha256: string;
+  encoding?: Encoding;
+  delimiter?: string;
+  dateFormat?: string;
+  decimalSeparator?: string;
+  read: number;
+  accepted: number;
+  rejected: number;
+  /** Rows of earlier loads replaced (dated) or versions superseded (reference). */
+  replaced: number;
+  /** Commune codes of merged communes mapped to the current commune. */
+  mappedCommunes: number;
+  status: 'loaded' | 'unchanged' | 'failed' | 'dry_run';
+  message?: string;
+  rejects: RejectRow[];
+  archivePath?: string;
+}
+
+export interface IngestReport {
+  loadId: string;
+  period: string;
+  status: 'loaded' | 'failed' | 'noop' | 'dry_run';
+  files: FileReport[];
+  warnings: string[];
+  message: string;
+}
+
+const FORMATS: Record<string, FileFormat> = { '.csv': 'csv', '.txt': 'csv', '.parquet': 'parquet', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
+
+/** Processing order: references first, the café list before what refers to it. */
+const ORDER = ['questionnaire', 'cafes', 'facilities', 'staff', 'candidates', 'commune_indicators', 'commune_positions', 'service_uses', 'sales', 'participation', 'events', 'suppliers', 'survey'];
+
+export interface FoundFile {
+  dataset: DatasetDef;
+  path: string;
+  format: FileFormat;
+}
+
+/** Files of a folder named after a dataset (`cafes.csv`, `sales.parquet`...), in processing order. */
+export function discover(folder: string): { files: FoundFile[]; ignored: string[] } {
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UserError(`${folder}: no such folder`);
+  const files: FoundFile[] = [];
+  const ignored: string[] = [];
+  const byDataset = new Map<string, string[]>();
+  for (const name of readdirSync(folder).sort()) {
+    const ext = extname(name).toLowerCase();
+    const stem = basename(name, extname(name)).toLowerCase();
+    const def = DATASETS[stem];
+    const format = FORMATS[ext];
+    if (!def || !format || !statSync(join(folder, name)).isFile()) {
+      if (!name.startsWith('.') && name !== 'README.md') ignored.push(name);
+      continue;
+    }
+    byDataset.set(def.name, [...(byDataset.get(def.name) ?? []), name]);
+    files.push({ dataset: def, path: join(folder, name), format });
+  }
+  for (const [dataset, names] of byDataset) if (names.length > 1) throw new UserError(fileErrors.twoFormats(dataset, names));
+  files.sort((a, b) => ORDER.indexOf(a.dataset.name) - ORDER.indexOf(b.dataset.name));
+  return { files, ignored };
+}
+
+export function newLoadId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  return `L${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Ingests a folder for a period. Throws IngestFailed (after recording the failed load) when a file fails. */
+export async function ingestFolder(wh: Warehouse, folder: string, opts: IngestOptions): Promise<IngestReport> {
+  const { files, ignored } = discover(resolve(folder));
+  const warnings = ignored.map((n) => `${n}: not a dataset file name, ignored (expected one of ${Object.keys(DATASETS).join(', ')} with .csv, .parquet, .json or .ndjson)`);
+  if (files.length === 0) throw new UserError(`${folder}: no dataset file found (expected e.g. service_uses.csv, cafes.csv)`);
+  return ingestFiles(wh, files, { ...opts, source: folder, warnings });
+}
+
+export async function ingestFiles(
+  wh: Warehouse,
+  files: FoundFile[],
+  opts: IngestOptions & { source: string; warnings?: string[] },
+): Promise<IngestReport> {
+  const { period } = opts;
+  const threshold = opts.threshold ?? 0.05;
+  const loadId = newLoadId();
+  const warnings = [...(opts.warnings ?? [])];
+  const warn = (m: string) => {
+    warnings.push(m);
+    opts.reporter?.warn?.(m);
+  };
+  const archiveDir = opts.archiveDir ?? join(dirname(wh.path), 'raw');
+  const work = mkdtempSync(join(tmpdir(), 'cafe-impact-'));
+  const startedAt = new Date();
+
+  // Hash every file first: an unchanged file (same dataset, content and period) is a no-op.
+  const facts = new Map<string, FileFacts>();
+  for (const f of files) facts.set(f.path, await fileFacts(f.path));
+  const reports: FileReport[] = [];
+  const todo: FoundFile[] = [];
+  for (const f of files) {
+    const ff = facts.get(f.path)!;
+    if (!opts.dryRun && (await isUnchanged(wh, f.dataset, ff.sha256, period))) {
+      reports.push(emptyReport(f, ff, 'unchanged', `same content already loaded for ${period.label}`));
+    } else todo.push(f);
+  }
+  if (todo.length === 0) {
+    rmSync(work, { recursive: true, force: true });
+    return { loadId, period: period.label, status: 'noop', files: reports, warnings, message: `nothing to do: every file is already loaded for ${period.label}` };
+  }
+
+  let failure: Error | undefined;
+  try {
+    await wh.run('BEGIN TRANSACTION');
+    for (const f of todo) {
+      const ff = facts.get(f.path)!;
+      opts.reporter?.fileStart?.(basename(f.path), f.dataset.name, ff.size);
+      const rep = await ingestOne(wh, f, ff, { period, loadId, work, warn, reporter: opts.reporter });
+      reports.push(rep);
+      if (rep.read > 0 && rep.rejected / rep.read > threshold) {
+        rep.status = 'failed';
+        rep.message = fileErrors.threshold(basename(f.path), rep.rejected, rep.read, threshold);
+        throw new IngestFailed(rep.message);
+      }
+      if (!opts.dryRun) rep.archivePath = await archiveFile(f.path, ff.sha256, archiveDir);
+      rep.status = opts.dryRun ? 'dry_run' : 'loaded';
+      opts.reporter?.fileDone?.(rep);
+    }
+    if (opts.dryRun) {
+      await wh.run('ROLLBACK');
+    } else {
+      await recordLoad(wh, { loadId, opts, startedAt, status: 'loaded', reports, message: null });
+      await wh.run('COMMIT');
+    }
+  } catch (e) {
+    failure = e as Error;
+    await wh.run('ROLLBACK').catch(() => undefined);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  sortReports(reports, files);
+  if (failure) {
+    const message = failure instanceof UserError ? failure.message : `unexpected error: ${failure.message}`;
+    for (const r of reports) if (r.status !== 'failed' && r.status !== 'unchanged') r.status = 'failed';
+    if (!opts.dryRun) {
+      // Nothing of the period was loaded; the attempt and its rejects are kept for `rejects`.
+      await wh.transaction(() => recordLoad(wh, { loadId, opts, startedAt, status: 'failed', reports, message }));
+    }
+    if (failure instanceof UserError) throw new IngestFailed(`ingest failed, nothing loaded: ${message}`, { loadId, period: period.label, status: 'failed', files: reports, warnings, message });
+    throw failure;
+  }
+  const loaded = reports.filter((r) => r.status === 'loaded' || r.status === 'dry_run');
+  const rows = loaded.reduce((s, r) => s + r.accepted, 0);
+  const rejected = loaded.reduce((s, r) => s + r.rejected, 0);
+  const status = opts.dryRun ? 'dry_run' : 'loaded';
+  const message = `${opts.dryRun ? 'dry run: would load' : 'loaded'} ${rows} rows from ${loaded.length} file${loaded.length > 1 ? 's' : ''} for ${period.label}; ${rejected} rejected${reports.length > loaded.length ? `; ${reports.length - loaded.length} unchanged` : ''}`;
+  return { loadId, period: period.label, status, files: reports, warnings, message };
+}
+
+function sortReports(reports: FileReport[], files: FoundFile[]): void {
+  const order = files.map((f) => f.path);
+  reports.sort((a, b) => order.indexOf(a.path) - order.indexOf(b.path));
+}
+
+function emptyReport(f: FoundFile, ff: FileFacts, status: FileReport['status'], message?: string): FileReport {
+  return { dataset: f.dataset.name, file: basename(f.path), path: f.path, format: f.format, size: ff.size, sha256: ff.sha256, read: 0, accepted: 0, rejected: 0, replaced: 0, mappedCommunes: 0, status, message, rejects: [] };
+}
+
+/** The latest successful load touching this dataset and period brought the same content. */
+async function isUnchanged(wh: Warehouse, def: DatasetDef, sha256: string, period: Period): Promise<boolean> {
+  const overlap = def.kind === 'dated' ? 'AND l.period_start < $3::DATE AND $2::DATE < l.period_end' : 'AND $2::VARCHAR IS NOT NULL AND $3::VARCHAR IS NOT NULL';
+  const last = await wh.one<{ sha256: string; period: string }>(
+    `SELECT f.sha256, l.period FROM load_files f JOIN loads l USING (load_id)
+     WHERE f.dataset = $1 AND l.status = 'loaded' AND f.status = 'loaded' ${overlap}
+     ORDER BY l.started_at DESC LIMIT 1`,
+    [def.name, period.start, period.end],
+  );
+  if (!last) return false;
+  return last.sha256 === sha256 && (def.kind === 'reference' || last.period === period.label);
+}
+
+interface Ctx {
+  period: Period;
+  loadId: string;
+  work: string;
+  warn: (m: string) => void;
+  reporter?: Reporter;
+}
+
+async function ingestOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): Promise<FileReport> {
+  const name = basename(f.path);
+  const rep = emptyReport(f, ff, 'loaded');
+  const table = `_stg_${f.dataset.name}`;
+  const step = (s: string) => ctx.reporter?.fileStep?.(name, s);
+  const contract = await contractColumns(wh, f.dataset);
+  let readerRejects: ReaderReject[];
+  let present: Column[];
+  let readPath = f.path;
+
+  if (f.format === 'csv') {
+    if (ff.bom && !ff.utf8) throw new UserError(fileErrors.badUtf8WithBom(name));
+    const dialect = await sniffCsv(f.path);
+    if (dialect.header.length === 0 || dialect.header.every((h) => h === '')) throw new UserError(fileErrors.empty(name));
+    rep.encoding = ff.utf8 ? (ff.bom ? 'utf-8-bom' : 'utf-8') : 'windows-1252';
+    rep.delimiter = dialect.delimiter;
+    if (rep.encoding === 'windows-1252') {
+      step('transcoding');
+      readPath = join(ctx.work, `${f.dataset.name}.utf8.csv`);
+      await transcodeWin1252(f.path, readPath);
+    }
+    const mapping = mapHeader(name, dialect.header, contract, f.dataset);
+    present = mapping.present;
+    for (const x of mapping.extra) ctx.warn(`${name}: column "${x}" is not in the contract for ${f.dataset.name}, ignored`);
+    const sampleOf = (col: string) => {
+      const i = mapping.fileColumns.findIndex((c) => c.name === col);
+      return dialect.sample.map((r) => r[i] ?? '');
+    };
+    const dateCols = present.filter((c) => c.sqlType === 'DATE');
+    const dateFormat = detectDateFormat(dateCols.flatMap((c) => sampleOf(c.name)));
+    const tsCol = present.find((c) => c.sqlType === 'TIMESTAMPTZ');
+    const timestampFormat = tsCol ? detectTimestampFormat(sampleOf(tsCol.name)) : undefined;
+    const numCols = present.filter((c) => c.sqlType === 'DOUBLE');
+    const decimalComma = dialect.delimiter !== ',' && detectDecimalComma(numCols.flatMap((c) => sampleOf(c.name)));
+    rep.dateFormat = dateFormat ?? timestampFormat?.slice(0, 8);
+    rep.decimalSeparator = decimalComma ? ',' : '.';
+    step('reading');
+    readerRejects = await stageCsv(wh, readPath, table, { dialect, fileColumns: mapping.fileColumns, dateFormat, timestampFormat, decimalComma });
+  } else {
+    const names = await otherFileColumns(wh, f.path, f.format);
+    const mapping = mapHeader(name, names, contract, f.dataset);
+    present = mapping.present;
+    for (const x of mapping.extra) ctx.warn(`${name}: column "${x}" is not in the contract for ${f.dataset.name}, ignored`);
+    step('reading');
+    readerRejects = await stageOther(wh, f.path, f.format, table, present);
+  }
+
+  step('checking');
+  const checks = buildChecks(f.dataset, contract, present, { table, period: ctx.period });
+  await wh.run(checks.viewSql);
+  const badTable = ident(`${table}_bad`);
+  await wh.run(`CREATE OR REPLACE TEMP TABLE ${badTable} AS ${checks.badSql}`);
+  const bad = await wh.all<{ _rn: number; problems: number[] } & Record<string, unknown>>(`SELECT * FROM ${badTable} ORDER BY _rn`);
+  const staged = await wh.scalar<number>(`SELECT count(*) FROM ${ident(table)}`);
+  rep.mappedCommunes = await wh.scalar<number>(checks.mappedSql);
+
+  // Place every rejected row on its line.
+  const rejects = await placeRejects(readPath, f.format, readerRejects, bad, checks, present);
+  rep.rejects = rejects;
+  rep.read = staged + countRecords(readerRejects);
+  rep.rejected = rejects.length;
+  rep.accepted = rep.read - rep.rejected;
+
+  step('writing');
+  const badSet = `(SELECT _rn FROM ${badTable})`;
+  let counts: WriteCounts;
+  if (f.dataset.kind === 'dated') {
+    counts = await replaceDated(wh, f.dataset, contract, checks.view, badSet, checks.params, ctx);
+  } else {
+    counts = await upsertReference(wh, f.dataset, contract, checks.view, badSet, checks.params, ctx, name);
+  }
+  if (counts.inserted !== rep.accepted && f.dataset.kind === 'dated') {
+    throw new Error(`row conservation broken for ${name}: ${counts.inserted} inserted, ${rep.accepted} accepted`);
+  }
+  rep.replaced = counts.replaced;
+  if (counts.note) rep.message = counts.note;
+  await wh.run(`DROP VIEW IF EXISTS ${ident(checks.view)}; DROP TABLE IF EXISTS ${badTable}; DROP TABLE IF EXISTS ${ident(table)}`);
+  return rep;
+}
+
+function countRecords(rr: ReaderReject[]): number {
+  return new Set(rr.map((r) => r.byte ?? r.record)).size;
+}
+
+/** The contract's columns, plus the questionnaire's items for the survey. */
+async function contractColumns(wh: Warehouse, def: DatasetDef): Promise<Column[]> {
+  const cols = columnsOf(def.schema);
+  if (def.name !== 'survey') return cols;
+  const items = await wh.all<{ item_id: string; scale_min: number; scale_max: number; label: string }>(
+    `SELECT item_id, scale_min, scale_max, label FROM questionnaire WHERE _valid_to IS NULL ORDER BY item_id`,
+  );
+  return [...cols, ...items.map((i): Column => ({ name: i.item_id, sqlType: 'BIGINT', required: false, min: i.scale_min, max: i.scale_max, description: i.label, item: true }))];
+}
+
+/** Maps a file's header to the contract: present columns, unknown extras, refused identifiers. */
+function mapHeader(file: string, header: string[], contract: Column[], def: DatasetDef) {
+  const norm = (h: string) => h.trim().toLowerCase().replace(/\s+/g, '_');
+  const seen = new Set<string>();
+  const fileColumns: { name: string; type: Column['sqlType'] }[] = [];
+  const present: Column[] = [];
+  const extra: string[] = [];
+  header.forEach((raw, i) => {
+    const h = norm(raw);
+    if (seen.has(h)) throw new UserError(fileErrors.duplicateHeader(file, raw));
+    seen.add(h);
+    const col = contract.find((c) => c.name === h);
+    if (col) {
+      fileColumns.push({ name: col.name, type: col.sqlType });
+      present.push(col);
+      return;
+    }
+    if (def.people && DIRECT_IDENTIFIER_COLUMNS.includes(h)) throw new UserError(fileErrors.directIdentifier(file, raw));
+    if (def.name === 'survey' && h !== '') throw new UserError(fileErrors.undeclaredItem(file, raw));
+    fileColumns.push({ name: `_extra_${i}`, type: 'VARCHAR' });
+    if (h !== '') extra.push(raw);
+  });
+  const missing = contract.filter((c) => c.required && !seen.has(c.name)).map((c) => c.name);
+  if (missing.length) throw new UserError(fileErrors.missingColumns(file, missing));
+  return { fileColumns, present, extra };
+}
+
+async function placeRejects(
+  path: string,
+  format: FileFormat,
+  readerRejects: ReaderReject[],
+  bad: ({ _rn: number; problems: number[] } & Record<string, unknown>)[],
+  checks: ReturnType<typeof buildChecks>,
+  present: Column[],
+): Promise<RejectRow[]> {
+  const out: RejectRow[] = [];
+  if (readerRejects.length === 0 && bad.length === 0) return out;
+  // Group reader errors by record: several bad fields in one row are one rejected row.
+  const byRecord = new Map<number, ReaderReject[]>();
+  for (const r of readerRejects) {
+    const k = (r.byte ?? r.record)!;
+    byRecord.set(k, [...(byRecord.get(k) ?? []), r]);
+  }
+  if (format !== 'csv') {
+    // Parquet row / JSON element numbers (1-based), or NDJSON lines.
+    for (const [rec, errs] of byRecord) out.push(merge(rec, errs));
+    const survivors = [...byRecord.keys()].sort((a, b) => a - b);
+    for (const b of bad) out.push(fromChecks(ordinalSkipping(b._rn, survivors) + 1, b, checks, present, null));
+    return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  }
+  const maxRn = bad.reduce((m, b) => Math.max(m, b._rn), -1);
+  const maxByte = readerRejects.reduce((m, r) => Math.max(m, r.byte ?? 0), 0);
+  const idx = await indexRecords(path, { needRecords: maxRn + byRecord.size + 1, needByte: maxByte });
+  const rejectedRecords = [...byRecord.keys()].map((b) => recordAtByte(idx, b)).sort((a, b) => a - b);
+  for (const [b, errs] of byRecord) out.push(merge(idx.lines[recordAtByte(idx, b)]!, errs));
+  const raw = await rawLines(path, idx, bad.map((b) => ordinalSkipping(b._rn, rejectedRecords)));
+  for (const b of bad) {
+    const rec = ordinalSkipping(b._rn, rejectedRecords);
+    out.push(fromChecks(idx.lines[rec] ?? null, b, checks, present, raw.get(rec) ?? null));
+  }
+  return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
+function merge(line: number, all: ReaderReject[]): RejectRow {
+  // DuckDB may report the same error twice for one record (e.g. missing columns).
+  const errs = all.filter((e, i) => all.findIndex((x) => x.reason === e.reason && x.column === e.column) === i);
+  const first = errs[0]!;
+  const reason = errs.length === 1 ? first.reason : errs.map((e) => (e.column ? `${e.column} ${e.reason}` : e.reason)).join('; ');
+  return { line, column: first.column ?? null, value: first.value ?? null, reason, rawLine: first.rawLine ?? null };
+}
+
+/** The record ordinal of the n-th record (0-based) not in `skipped` (sorted ordinals). */
+function ordinalSkipping(n: number, skipped: number[]): number {
+  let k = n;
+  for (const s of skipped) {
+    if (s <= k) k++;
+    else break;
+  }
+  return k;
+}
+
+function fromChecks(line: number | null, b: { problems: number[] } & Record<string, unknown>, checks: ReturnType<typeof buildChecks>, _present: Column[], rawLine: string | null): RejectRow {
+  const probs = b.problems.map((i) => checks.problems[i]!);
+  const first = probs[0]!;
+  const val = (p: (typeof probs)[number]) => (b[`_v_${p.column}`] === null || b[`_v_${p.column}`] === undefined ? null : String(b[`_v_${p.column}`]));
+  const reason = probs.length === 1 ? first.reason : probs.map((p) => `${p.column} ${val(p) !== null ? `${JSON.stringify(val(p))} ` : ''}${p.reason}`).join('; ');
+  return { line, column: first.column, value: val(first), reason, rawLine };
+}
+
+/** The raw text of some records (for the rejects table), read back from the file. */
+async function rawLines(path: string, idx: Awaited<ReturnType<typeof indexRecords>>, records: number[]): Promise<Map<number, string>> {
+  const { open } = await import('node:fs/promises');
+  const out = new Map<number, string>();
+  if (records.length === 0) return out;
+  const fh = await open(path, 'r');
+  try {
+    for (const r of records) {
+      const start = idx.starts[r];
+      if (start === undefined) continue;
+      const len = Math.min((idx.starts[r + 1] ?? start + 65536) - start, 65536);
+      const buf = Buffer.alloc(len);
+      const { bytesRead } = await fh.read(buf, 0, len, start);
+      out.set(r, buf.subarray(0, bytesRead).toString('utf8').replace(/[\r\n]+$/, ''));
+    }
+  } finally {
+    await fh.close();
+  }
+  return out;
+}
+
+async function recordLoad(
+  wh: Warehouse,
+  o: { loadId: string; opts: IngestOptions & { source: string }; startedAt: Date; status: 'loaded' | 'failed'; reports: FileReport[]; message: string | null },
+): Promise<void> {
+  const { period } = o.opts;
+  await wh.run(
+    `INSERT INTO loads VALUES ($1, $2, $3, $4::DATE, $5::DATE, $6::TIMESTAMPTZ, now(), $7, $8, $9, $10::JSON, $11)`,
+    [o.loadId, o.opts.command ?? 'ingest', period.label, period.start, period.end, o.startedAt.toISOString(), o.status, codeVersion(), o.opts.source,
+      JSON.stringify({ threshold: o.opts.threshold ?? 0.05, sources: o.opts.sources ?? null }), o.message],
+  );
+  for (const r of o.reports) {
+    if (r.status === 'unchanged') continue;
+    const src = o.opts.sources?.find((s) => s.dataset === r.dataset);
+    await wh.run(
+      `INSERT INTO load_files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+      [o.loadId, r.dataset, src ? basename(src.path) : r.file, r.size, r.sha256, r.archivePath ?? null, r.format, r.encoding ?? null, r.delimiter ?? null,
+        r.dateFormat ?? null, r.decimalSeparator ?? null, r.read, r.accepted, r.rejected, r.replaced, o.status === 'failed' ? 'failed' : r.status, r.message ?? null],
+    );
+    if (r.rejects.length) await insertRejects(wh, o.loadId, r);
+  }
+}
+
+async function insertRejects(wh: Warehouse, loadId: string, r: FileReport): Promise<void> {
+  const app = await wh.conn.createAppender('rejects');
+  for (const x of r.rejects) {
+    app.appendVarchar(loadId);
+    app.appendVarchar(r.dataset);
+    app.appendVarchar(r.file);
+    if (x.line === null) app.appendNull();
+    else app.appendBigInt(BigInt(x.line));
+    for (const v of [x.column, x.value]) {
+      if (v === null) app.appendNull();
+      else app.appendVarchar(v);
+    }
+    app.appendVarchar(x.reason);
+    if (x.rawLine === null) app.appendNull();
+    else app.appendVarchar(x.rawLine);
+    app.endRow();
+  }
+  app.closeSync();
+}
+
+export { pct };

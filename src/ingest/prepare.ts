@@ -1,0 +1,75 @@
+/**
+ * One streaming pass over each input file: its SHA-256, its size and whether it is valid UTF-8.
+ * Windows-1252 files are then transcoded to UTF-8 in a stream (DuckDB's reader only knows UTF-8,
+ * UTF-16 and latin-1, and latin-1 refuses the bytes 0x80–0x9F where Windows-1252 puts € ’ œ).
+ * The raw file is archived under its hash (content-addressed) so a period can be rebuilt.
+ */
+import { createHash } from 'node:crypto';
+import { constants, createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { copyFile, rename, stat } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import iconv from 'iconv-lite';
+
+export interface FileFacts {
+  size: number;
+  sha256: string;
+  /** Every byte sequence is valid UTF-8. */
+  utf8: boolean;
+  bom: boolean;
+}
+
+/** Hashes the file and checks UTF-8 validity in one pass. */
+export async function fileFacts(path: string): Promise<FileFacts> {
+  const hash = createHash('sha256');
+  let utf8 = true;
+  let carry: Buffer = Buffer.alloc(0);
+  let first = true;
+  let bom = false;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    if (first) {
+      bom = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
+      first = false;
+    }
+    if (utf8) {
+      const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      const keep = incompleteTail(buf);
+      utf8 = isUtf8(buf.subarray(0, buf.length - keep));
+      carry = Buffer.from(buf.subarray(buf.length - keep));
+    }
+  }
+  if (carry.length) utf8 = false;
+  const { size } = await stat(path);
+  return { size, sha256: hash.digest('hex'), utf8, bom };
+}
+
+/** Bytes at the end of buf that start a multi-byte UTF-8 character not yet complete. */
+function incompleteTail(buf: Buffer): number {
+  for (let k = 1; k <= Math.min(3, buf.length); k++) {
+    const b = buf[buf.length - k]!;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > k ? k : 0;
+  }
+  return 0;
+}
+
+/** Streams a Windows-1252 file into a UTF-8 copy. */
+export async function transcodeWin1252(src: string, dst: string): Promise<void> {
+  await pipeline(createReadStream(src, { highWaterMark: 1 << 20 }), iconv.decodeStream('win1252'), iconv.encodeStream('utf8'), createWriteStream(dst));
+}
+
+/** Copies the raw file to `<archiveDir>/<sha[0:2]>/<sha>` unless already there; returns the path. */
+export async function archiveFile(src: string, sha256: string, archiveDir: string): Promise<string> {
+  const dir = join(archiveDir, sha256.slice(0, 2));
+  const dst = join(dir, sha256);
+  if (existsSync(dst)) return dst;
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${dst}.tmp-${process.pid}`;
+  // FICLONE: a copy-on-write clone where the file system supports it, a kernel copy elsewhere.
+  await copyFile(src, tmp, constants.COPYFILE_FICLONE);
+  await rename(tmp, dst);
+  return dst;
+}

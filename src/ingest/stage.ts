@@ -1,0 +1,144 @@
+/**
+ * Reads one input file into a temporary staging table with DuckDB's own readers (explicit
+ * types from the contract, rejects captured), and lists the rows DuckDB itself rejected.
+ *
+ * The staging table keeps the file's record order (DuckDB preserves insertion order), so its
+ * `rowid` is the ordinal of the record among those DuckDB accepted.
+ */
+import type { Column, SqlType } from '../contract/columns.ts';
+import { ident, literal } from '../db/sql.ts';
+import type { Warehouse } from '../db/warehouse.ts';
+import { reasons } from './messages.ts';
+import { parseRecords, type Dialect } from './sniff.ts';
+
+export type FileFormat = 'csv' | 'parquet' | 'json' | 'ndjson';
+
+/** How a staged column maps to the contract. */
+export interface StagedColumn {
+  column: Column;
+  /** Present in the file (else filled with the default or NULL). */
+  present: boolean;
+}
+
+export interface ReaderReject {
+  /** Record ordinal among the file's data records (0-based), when known. */
+  byte?: number;
+  /** 1-based record number (for formats without lines: parquet row, JSON element). */
+  record?: number;
+  column?: string;
+  value?: string;
+  reason: string;
+  rawLine?: string;
+}
+
+export interface CsvReadOptions {
+  dialect: Dialect;
+  /** File-order list of (staging name, read type). */
+  fileColumns: { name: string; type: SqlType }[];
+  dateFormat?: string;
+  timestampFormat?: string;
+  decimalComma: boolean;
+}
+
+const readType = (t: SqlType): string => (t === 'VARCHAR[]' ? 'VARCHAR' : t);
+
+/** `CREATE TEMP TABLE <table> AS SELECT * FROM read_csv(...)`, returning DuckDB's rejects. */
+export async function stageCsv(wh: Warehouse, path: string, table: string, o: CsvReadOptions): Promise<ReaderReject[]> {
+  const cols = o.fileColumns.map((c) => `${literal(c.name)}: ${literal(readType(c.type))}`).join(', ');
+  const args = [
+    `columns = {${cols}}`,
+    'header = true',
+    'auto_detect = false',
+    `delim = ${literal(o.dialect.delimiter)}`,
+    `quote = '"'`,
+    `escape = '"'`,
+    'store_rejects = true',
+    `rejects_table = ${literal(`${table}_rej`)}`,
+    `rejects_scan = ${literal(`${table}_scan`)}`,
+    'max_line_size = 10000000',
+  ];
+  if (o.dateFormat) args.push(`dateformat = ${literal(o.dateFormat)}`);
+  if (o.timestampFormat) args.push(`timestampformat = ${literal(o.timestampFormat)}`);
+  if (o.decimalComma) args.push(`decimal_separator = ','`);
+  await wh.run(`CREATE TEMP TABLE ${ident(table)} AS SELECT * FROM read_csv(${literal(path)}, ${args.join(', ')})`);
+  const rows = await wh.all<{ pos: number; column_idx: number | null; column_name: string | null; error_type: string; csv_line: string | null; error_message: string }>(
+    `SELECT line_byte_position AS pos, column_idx, column_name, error_type::VARCHAR AS error_type, csv_line, error_message
+     FROM ${ident(`${table}_rej`)} ORDER BY line, column_idx`,
+  );
+  await wh.run(`DROP TABLE IF EXISTS ${ident(`${table}_rej`)}; DROP TABLE IF EXISTS ${ident(`${table}_scan`)}`);
+  const byName = new Map(o.fileColumns.map((c) => [c.name, c.type]));
+  return rows.map((r) => {
+    const fields = r.csv_line !== null ? (parseRecords(r.csv_line, o.dialect.delimiter)[0] ?? []) : [];
+    const name = r.column_name ?? undefined;
+    const type = name ? byName.get(name) : undefined;
+    let reason: string;
+    if (r.error_type === 'CAST' && type) {
+      const fmt = type === 'DATE' ? humanDate(o.dateFormat) : type === 'TIMESTAMPTZ' ? humanTs(o.timestampFormat) : undefined;
+      reason = reasons.notType(type, fmt);
+    } else if (r.error_type === 'MISSING COLUMNS' || r.error_type === 'TOO MANY COLUMNS') {
+      reason = reasons.fieldCount(fields.length, o.fileColumns.length);
+    } else {
+      reason = r.error_message.split('\n')[0]!;
+    }
+    const isFieldError = r.error_type === 'CAST';
+    return {
+      byte: r.pos,
+      column: isFieldError ? name : undefined,
+      value: isFieldError && r.column_idx !== null ? fields[r.column_idx - 1] : undefined,
+      reason,
+      rawLine: r.csv_line ?? undefined,
+    };
+  });
+}
+
+function humanDate(fmt?: string): string {
+  return fmt === '%d/%m/%Y' ? 'dd/mm/yyyy, as in the rest of this file' : 'yyyy-mm-dd';
+}
+function humanTs(fmt?: string): string {
+  return fmt ? 'dd/mm/yyyy hh:mm:ss, as in the rest of this file' : 'yyyy-mm-dd hh:mm:ss';
+}
+
+/**
+ * Parquet and JSON: DuckDB reads them with their own types; each contract column is cast with
+ * TRY_CAST and a value that does not cast is a reject. The ordinal comes from the reader.
+ */
+export async function stageOther(
+  wh: Warehouse,
+  path: string,
+  format: Exclude<FileFormat, 'csv'>,
+  table: string,
+  present: Column[],
+): Promise<ReaderReject[]> {
+  const src =
+    format === 'parquet'
+      ? `read_parquet(${literal(path)})`
+      : `read_json(${literal(path)}, format = ${literal(format === 'ndjson' ? 'newline_delimited' : 'array')}, records = true)`;
+  const sel = present
+    .map((c) => {
+      const raw = ident(c.name);
+      const typed = c.sqlType === 'VARCHAR[]' ? `CASE WHEN typeof(${raw}) LIKE '%[]' THEN array_to_string(${raw}::VARCHAR[], '|') ELSE ${raw}::VARCHAR END` : `TRY_CAST(${raw} AS ${readType(c.sqlType)})`;
+      return `${typed} AS ${raw}, ${raw}::VARCHAR AS ${ident(`_raw_${c.name}`)}`;
+    })
+    .join(', ');
+  await wh.run(`CREATE TEMP TABLE ${ident(`${table}_all`)} AS SELECT row_number() OVER () AS _record, ${sel} FROM ${src}`);
+  const failed = present.filter((c) => c.sqlType !== 'VARCHAR' && c.sqlType !== 'VARCHAR[]');
+  const cond = failed.map((c) => `(${ident(c.name)} IS NULL AND ${ident(`_raw_${c.name}`)} IS NOT NULL)`).join(' OR ') || 'false';
+  const bad = await wh.all<Record<string, unknown> & { _record: number }>(`SELECT * FROM ${ident(`${table}_all`)} WHERE ${cond} ORDER BY _record`);
+  const keep = present.map((c) => ident(c.name)).join(', ');
+  await wh.run(`CREATE TEMP TABLE ${ident(table)} AS SELECT ${keep} FROM ${ident(`${table}_all`)} WHERE NOT (${cond}) ORDER BY _record`);
+  await wh.run(`DROP TABLE ${ident(`${table}_all`)}`);
+  return bad.map((r) => {
+    const c = failed.find((f) => r[f.name] === null && r[`_raw_${f.name}`] !== null)!;
+    return { record: r._record, column: c.name, value: String(r[`_raw_${c.name}`]), reason: reasons.notType(c.sqlType) };
+  });
+}
+
+/** Column names in a Parquet/JSON file (for the header checks CSV files get from the sniffer). */
+export async function otherFileColumns(wh: Warehouse, path: string, format: Exclude<FileFormat, 'csv'>): Promise<string[]> {
+  const src =
+    format === 'parquet'
+      ? `read_parquet(${literal(path)})`
+      : `read_json(${literal(path)}, format = ${literal(format === 'ndjson' ? 'newline_delimited' : 'array')}, records = true)`;
+  const rows = await wh.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${src}`);
+  return rows.map((r) => r.column_name);
+}
