@@ -3,4 +3,5 @@
 // (`npm install && npx cafe-impact demo`) without a build step.
 import { register } from 'tsx/esm/api';
 register();
-await import('../src/cli/main.ts');
+const { main } = await import('../src/cli/main.ts');
+process.exitCode = await main(process.argv);

@@ -12,6 +12,7 @@ import type { DatasetDef } from '../contract/datasets.ts';
 import { ident, literal } from '../db/sql.ts';
 import type { Period } from '../period.ts';
 import { reasons } from './messages.ts';
+import { humanTs } from './stage.ts';
 
 export interface Problem {
   column: string;
@@ -29,7 +30,7 @@ export interface Checks {
 
 const sqlLiteral = (v: unknown): string => (typeof v === 'number' ? String(v) : literal(String(v)));
 
-export function buildChecks(def: DatasetDef, contract: Column[], present: Column[], o: { table: string; period: Period }): Checks {
+export function buildChecks(def: DatasetDef, contract: Column[], present: Column[], o: { table: string; period: Period; timestampFormat?: string }): Checks {
   const view = `${o.table}_v`;
   const isPresent = new Set(present.map((c) => c.name));
   const joins: string[] = [];
@@ -46,6 +47,10 @@ export function buildChecks(def: DatasetDef, contract: Column[], present: Column
       expr = `_cc${i}.current_code`;
     } else if (c.sqlType === 'VARCHAR[]') {
       expr = `coalesce(list_filter(list_transform(string_split(${col}, '|'), x -> trim(x)), x -> x <> ''), [])`;
+    } else if (c.sqlType === 'TIMESTAMPTZ') {
+      // Without an offset, an instant is Paris wall-clock time (the session's time zone).
+      const fmt = o.timestampFormat ? `try_strptime(${col}::VARCHAR, ${literal(o.timestampFormat)})::TIMESTAMPTZ, ` : '';
+      expr = `coalesce(${fmt}try_cast(${col} AS TIMESTAMPTZ))`;
     } else if (def.periodEndDefault === c.name) {
       expr = `coalesce(${col}, DATE ${literal(o.period.last)})`;
     } else if (c.sqlType === 'VARCHAR') {
@@ -67,6 +72,7 @@ export function buildChecks(def: DatasetDef, contract: Column[], present: Column
     const raw = ident(`_v_${c.name}`);
     if (c.required || (c.default === undefined && def.key?.includes(c.name))) add(c.name, `${raw} IS NULL OR ${raw} = ''`, reasons.required());
     if (!isPresent.has(c.name)) continue;
+    if (c.sqlType === 'TIMESTAMPTZ') add(c.name, `${raw} IS NOT NULL AND ${v} IS NULL`, reasons.notType(c.sqlType, humanTs(o.timestampFormat)));
     if (c.enum) add(c.name, `${v} NOT IN (${c.enum.map((e) => literal(e)).join(', ')})`, reasons.notInEnum(c.enum));
     if (c.min !== undefined) add(c.name, `${v} < ${c.min}`, reasons.belowMin(c.min));
     if (c.max !== undefined) add(c.name, `${v} > ${c.max}`, reasons.aboveMax(c.max));

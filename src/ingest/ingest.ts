@@ -27,7 +27,7 @@ import { IngestFailed, UserError } from '../errors.ts';
 import type { Period } from '../period.ts';
 import { codeVersion } from '../version.ts';
 import { buildChecks } from './checks.ts';
-import { indexRecords, recordAtByte } from './lines.ts';
+import { indexRecords, recordAtDuckLine } from './lines.ts';
 import { fileErrors, pct } from './messages.ts';
 import { archiveFile, fileFacts, transcodeWin1252, type FileFacts } from './prepare.ts';
 import { detectDateFormat, detectDecimalComma, detectTimestampFormat, sniffCsv, type Encoding } from './sniff.ts';
@@ -263,6 +263,7 @@ async function ingestOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): 
   let readerRejects: ReaderReject[];
   let present: Column[];
   let readPath = f.path;
+  let timestampFormat: string | undefined;
 
   if (f.format === 'csv') {
     if (ff.bom && !ff.utf8) throw new UserError(fileErrors.badUtf8WithBom(name));
@@ -285,7 +286,7 @@ async function ingestOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): 
     const dateCols = present.filter((c) => c.sqlType === 'DATE');
     const dateFormat = detectDateFormat(dateCols.flatMap((c) => sampleOf(c.name)));
     const tsCol = present.find((c) => c.sqlType === 'TIMESTAMPTZ');
-    const timestampFormat = tsCol ? detectTimestampFormat(sampleOf(tsCol.name)) : undefined;
+    timestampFormat = tsCol ? detectTimestampFormat(sampleOf(tsCol.name)) : undefined;
     const numCols = present.filter((c) => c.sqlType === 'DOUBLE');
     const decimalComma = dialect.delimiter !== ',' && detectDecimalComma(numCols.flatMap((c) => sampleOf(c.name)));
     rep.dateFormat = dateFormat ?? timestampFormat?.slice(0, 8);
@@ -302,7 +303,7 @@ async function ingestOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): 
   }
 
   step('checking');
-  const checks = buildChecks(f.dataset, contract, present, { table, period: ctx.period });
+  const checks = buildChecks(f.dataset, contract, present, { table, period: ctx.period, timestampFormat });
   await wh.run(checks.viewSql);
   const badTable = ident(`${table}_bad`);
   await wh.run(`CREATE OR REPLACE TEMP TABLE ${badTable} AS ${checks.badSql}`);
@@ -335,7 +336,7 @@ async function ingestOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): 
 }
 
 function countRecords(rr: ReaderReject[]): number {
-  return new Set(rr.map((r) => r.byte ?? r.record)).size;
+  return new Set(rr.map((r) => r.duckLine ?? r.record)).size;
 }
 
 /** The contract's columns, plus the questionnaire's items for the survey. */
@@ -388,7 +389,7 @@ async function placeRejects(
   // Group reader errors by record: several bad fields in one row are one rejected row.
   const byRecord = new Map<number, ReaderReject[]>();
   for (const r of readerRejects) {
-    const k = (r.byte ?? r.record)!;
+    const k = (r.duckLine ?? r.record)!;
     byRecord.set(k, [...(byRecord.get(k) ?? []), r]);
   }
   if (format !== 'csv') {
@@ -399,10 +400,10 @@ async function placeRejects(
     return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   }
   const maxRn = bad.reduce((m, b) => Math.max(m, b._rn), -1);
-  const maxByte = readerRejects.reduce((m, r) => Math.max(m, r.byte ?? 0), 0);
-  const idx = await indexRecords(path, { needRecords: maxRn + byRecord.size + 1, needByte: maxByte });
-  const rejectedRecords = [...byRecord.keys()].map((b) => recordAtByte(idx, b)).sort((a, b) => a - b);
-  for (const [b, errs] of byRecord) out.push(merge(idx.lines[recordAtByte(idx, b)]!, errs));
+  const maxDuck = readerRejects.reduce((m, r) => Math.max(m, r.duckLine ?? 0), 0);
+  const idx = await indexRecords(path, { needRecords: maxRn + byRecord.size + 1, needDuckLine: maxDuck });
+  const rejectedRecords = [...byRecord.keys()].map((d) => recordAtDuckLine(idx, d)).sort((a, b) => a - b);
+  for (const [d, errs] of byRecord) out.push(merge(idx.lines[recordAtDuckLine(idx, d)]!, errs));
   const raw = await rawLines(path, idx, bad.map((b) => ordinalSkipping(b._rn, rejectedRecords)));
   for (const b of bad) {
     const rec = ordinalSkipping(b._rn, rejectedRecords);
@@ -415,7 +416,8 @@ function merge(line: number, all: ReaderReject[]): RejectRow {
   // DuckDB may report the same error twice for one record (e.g. missing columns).
   const errs = all.filter((e, i) => all.findIndex((x) => x.reason === e.reason && x.column === e.column) === i);
   const first = errs[0]!;
-  const reason = errs.length === 1 ? first.reason : errs.map((e) => (e.column ? `${e.column} ${e.reason}` : e.reason)).join('; ');
+  const also = errs.slice(1).map((e) => `; also ${e.column ?? ''}${e.value !== undefined ? ` ${JSON.stringify(e.value)}` : ''} ${e.reason}`);
+  const reason = first.reason + also.join('');
   return { line, column: first.column ?? null, value: first.value ?? null, reason, rawLine: first.rawLine ?? null };
 }
 
@@ -433,7 +435,8 @@ function fromChecks(line: number | null, b: { problems: number[] } & Record<stri
   const probs = b.problems.map((i) => checks.problems[i]!);
   const first = probs[0]!;
   const val = (p: (typeof probs)[number]) => (b[`_v_${p.column}`] === null || b[`_v_${p.column}`] === undefined ? null : String(b[`_v_${p.column}`]));
-  const reason = probs.length === 1 ? first.reason : probs.map((p) => `${p.column} ${val(p) !== null ? `${JSON.stringify(val(p))} ` : ''}${p.reason}`).join('; ');
+  const also = probs.slice(1).map((p) => `; also ${p.column}${val(p) !== null ? ` ${JSON.stringify(val(p))}` : ''} ${p.reason}`);
+  const reason = first.reason + also.join('');
   return { line, column: first.column, value: val(first), reason, rawLine };
 }
 

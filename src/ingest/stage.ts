@@ -21,8 +21,8 @@ export interface StagedColumn {
 }
 
 export interface ReaderReject {
-  /** Record ordinal among the file's data records (0-based), when known. */
-  byte?: number;
+  /** DuckDB's `line` of the record (CSV): header, records and blank lines counted once each. */
+  duckLine?: number;
   /** 1-based record number (for formats without lines: parquet row, JSON element). */
   record?: number;
   column?: string;
@@ -40,7 +40,12 @@ export interface CsvReadOptions {
   decimalComma: boolean;
 }
 
-const readType = (t: SqlType): string => (t === 'VARCHAR[]' ? 'VARCHAR' : t);
+/**
+ * Type DuckDB's reader is given. Lists are split later; instants are read as text and parsed in
+ * the checks, because read_csv silently yields NULL for TIMESTAMPTZ with a `timestampformat`
+ * (measured with DuckDB 1.5.6) — and a file may mix `dd/mm/yyyy hh:mm` with ISO instants.
+ */
+const readType = (t: SqlType): string => (t === 'VARCHAR[]' || t === 'TIMESTAMPTZ' ? 'VARCHAR' : t);
 
 /** `CREATE TEMP TABLE <table> AS SELECT * FROM read_csv(...)`, returning DuckDB's rejects. */
 export async function stageCsv(wh: Warehouse, path: string, table: string, o: CsvReadOptions): Promise<ReaderReject[]> {
@@ -61,8 +66,8 @@ export async function stageCsv(wh: Warehouse, path: string, table: string, o: Cs
   if (o.timestampFormat) args.push(`timestampformat = ${literal(o.timestampFormat)}`);
   if (o.decimalComma) args.push(`decimal_separator = ','`);
   await wh.run(`CREATE TEMP TABLE ${ident(table)} AS SELECT * FROM read_csv(${literal(path)}, ${args.join(', ')})`);
-  const rows = await wh.all<{ pos: number; column_idx: number | null; column_name: string | null; error_type: string; csv_line: string | null; error_message: string }>(
-    `SELECT line_byte_position AS pos, column_idx, column_name, error_type::VARCHAR AS error_type, csv_line, error_message
+  const rows = await wh.all<{ line: number; column_idx: number | null; column_name: string | null; error_type: string; csv_line: string | null; error_message: string }>(
+    `SELECT line, column_idx, column_name, error_type::VARCHAR AS error_type, csv_line, error_message
      FROM ${ident(`${table}_rej`)} ORDER BY line, column_idx`,
   );
   await wh.run(`DROP TABLE IF EXISTS ${ident(`${table}_rej`)}; DROP TABLE IF EXISTS ${ident(`${table}_scan`)}`);
@@ -73,8 +78,7 @@ export async function stageCsv(wh: Warehouse, path: string, table: string, o: Cs
     const type = name ? byName.get(name) : undefined;
     let reason: string;
     if (r.error_type === 'CAST' && type) {
-      const fmt = type === 'DATE' ? humanDate(o.dateFormat) : type === 'TIMESTAMPTZ' ? humanTs(o.timestampFormat) : undefined;
-      reason = reasons.notType(type, fmt);
+      reason = reasons.notType(type, type === 'DATE' ? humanDate(o.dateFormat) : undefined);
     } else if (r.error_type === 'MISSING COLUMNS' || r.error_type === 'TOO MANY COLUMNS') {
       reason = reasons.fieldCount(fields.length, o.fileColumns.length);
     } else {
@@ -82,7 +86,7 @@ export async function stageCsv(wh: Warehouse, path: string, table: string, o: Cs
     }
     const isFieldError = r.error_type === 'CAST';
     return {
-      byte: r.pos,
+      duckLine: r.line,
       column: isFieldError ? name : undefined,
       value: isFieldError && r.column_idx !== null ? fields[r.column_idx - 1] : undefined,
       reason,
@@ -94,8 +98,8 @@ export async function stageCsv(wh: Warehouse, path: string, table: string, o: Cs
 function humanDate(fmt?: string): string {
   return fmt === '%d/%m/%Y' ? 'dd/mm/yyyy, as in the rest of this file' : 'yyyy-mm-dd';
 }
-function humanTs(fmt?: string): string {
-  return fmt ? 'dd/mm/yyyy hh:mm:ss, as in the rest of this file' : 'yyyy-mm-dd hh:mm:ss';
+export function humanTs(fmt?: string): string {
+  return fmt ? 'dd/mm/yyyy hh:mm:ss or ISO 8601' : 'ISO 8601, e.g. 2023-04-02 10:15:00';
 }
 
 /**
@@ -116,7 +120,7 @@ export async function stageOther(
   const sel = present
     .map((c) => {
       const raw = ident(c.name);
-      const typed = c.sqlType === 'VARCHAR[]' ? `CASE WHEN typeof(${raw}) LIKE '%[]' THEN array_to_string(${raw}::VARCHAR[], '|') ELSE ${raw}::VARCHAR END` : `TRY_CAST(${raw} AS ${readType(c.sqlType)})`;
+      const typed = c.sqlType === 'VARCHAR[]' ? `CASE WHEN typeof(${raw}) LIKE '%[]' THEN array_to_string(${raw}::VARCHAR[], '|') ELSE ${raw}::VARCHAR END` : `TRY_CAST(${raw} AS ${c.sqlType})`;
       return `${typed} AS ${raw}, ${raw}::VARCHAR AS ${ident(`_raw_${c.name}`)}`;
     })
     .join(', ');
@@ -129,7 +133,7 @@ export async function stageOther(
   await wh.run(`DROP TABLE ${ident(`${table}_all`)}`);
   return bad.map((r) => {
     const c = failed.find((f) => r[f.name] === null && r[`_raw_${f.name}`] !== null)!;
-    return { record: r._record, column: c.name, value: String(r[`_raw_${c.name}`]), reason: reasons.notType(c.sqlType) };
+    return { record: r._record, column: c.name, value: unjson(String(r[`_raw_${c.name}`])), reason: reasons.notType(c.sqlType) };
   });
 }
 
@@ -141,4 +145,16 @@ export async function otherFileColumns(wh: Warehouse, path: string, format: Excl
       : `read_json(${literal(path)}, format = ${literal(format === 'ndjson' ? 'newline_delimited' : 'array')}, records = true)`;
   const rows = await wh.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${src}`);
   return rows.map((r) => r.column_name);
+}
+
+/** A JSON string value as read (`"lots"` → `lots`). */
+function unjson(v: string): string {
+  if (v.startsWith('"') && v.endsWith('"')) {
+    try {
+      return String(JSON.parse(v));
+    } catch {
+      return v;
+    }
+  }
+  return v;
 }

@@ -21,10 +21,11 @@
 import { readFile } from 'node:fs/promises';
 import { centerOfMass } from '@turf/turf';
 import type { Feature, Geometry, Polygon, MultiPolygon } from 'geojson';
+import { FACILITY_SERVICES } from '../contract/datasets.ts';
 import { InputError, UserError } from '../errors.ts';
 import { decodeText } from './csv.ts';
 import {
-  FACILITY_SERVICES_ORDER, IdRegistry, idSafe, mergeServiceTypes, newResult, normalizeInsee, positionProblem, reject, shortHash, skip,
+  IdRegistry, idSafe, mergeServiceTypes, newResult, normalizeInsee, positionProblem, reject, shortHash, skip,
   type FacilityService, type ImportOptions, type ImportResult,
 } from './types.ts';
 
@@ -98,17 +99,24 @@ export async function convertGeoJson(file: string, opts: ImportOptions = {}): Pr
 /** Conversion of GeoJSON text (pure). */
 export function geoJsonFromText(text: string, opts: ImportOptions = {}, file = '<geojson>'): ImportResult {
   const filters = mergeServiceTypes(DEFAULT_OSM_TAGS, opts.serviceTypes);
-  const byService = FACILITY_SERVICES_ORDER.map((s) => [s, filters[s].map(parseFilter)] as const);
+  const byService = FACILITY_SERVICES.map((s) => [s, filters[s].map(parseFilter)] as const);
   const source = opts.source ?? 'osm';
   const result = newResult('facilities');
   const ids = new IdRegistry();
   const osmFirstLine = new Map<string, number>();
+  let starts: number[] | undefined; // offsets of line starts, built on the first reject
+  const lineText = (line: number): string | undefined => {
+    starts ??= [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)];
+    const start = starts[line - 1];
+    if (line < 1 || start === undefined) return undefined;
+    const end = starts[line] ?? text.length + 1;
+    return text.slice(start, end - 1).replace(/\r$/, '').trim();
+  };
 
   for (const { feature, line } of locateFeatures(text, file)) {
     result.read++;
-    const rawLine = lineText(text, line);
     const rej = (reason: string, column?: string, value?: string) =>
-      reject(result, { line, reason, rawLine, ...(column !== undefined ? { column } : {}), ...(value !== undefined ? { value } : {}) });
+      reject(result, { line, reason, rawLine: lineText(line), ...(column !== undefined ? { column } : {}), ...(value !== undefined ? { value } : {}) });
     if (!feature || typeof feature !== 'object' || (feature as { type?: unknown }).type !== 'Feature') { rej('is not a GeoJSON Feature'); continue; }
     const f = feature as Feature & Record<string, unknown>;
     const props: Record<string, unknown> = { ...(f.properties ?? {}) };
@@ -153,19 +161,6 @@ export function geoJsonFromText(text: string, opts: ImportOptions = {}, file = '
   return result;
 }
 
-/** Text of a physical line (1-based), for rejects. */
-function lineText(text: string, line: number): string | undefined {
-  if (line < 1) return undefined;
-  let start = 0;
-  for (let l = 1; l < line; l++) {
-    const nl = text.indexOf('\n', start);
-    if (nl < 0) return undefined;
-    start = nl + 1;
-  }
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '').trim();
-}
-
 /** The features of a GeoJSON document or text sequence, each with the line where it starts. */
 function locateFeatures(text: string, file: string): Located[] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -185,9 +180,10 @@ function locateFeatures(text: string, file: string): Located[] {
   if (d.type !== 'FeatureCollection' || !Array.isArray(d.features)) {
     throw new InputError({ file, reason: `is a GeoJSON ${String(d.type)}, not a FeatureCollection of points` });
   }
+  const features: unknown[] = d.features;
   const lines = featureLines(body);
   // The scanner and JSON.parse see the same text, so they agree; 0 ("unknown") is a safety net.
-  return d.features.map((feature, k) => ({ feature, line: lines.length === d.features!.length ? lines[k]! : 0 }));
+  return features.map((feature, k) => ({ feature, line: lines.length === features.length ? lines[k]! : 0 }));
 }
 
 function firstContentLine(text: string): number {

@@ -6,9 +6,10 @@
  * postale communale, Agence postale intercommunale, Relais poste, Agence postale ou Relais poste,
  * Agence postale. Every type counts unless `serviceTypes.post` lists the ones to keep.
  *
- * Points outside France (`pays` other than FRANCE: the Andorran offices, whose `code_insee` is a
- * country code or an Ariège-like placeholder) are skipped: they do not serve French communes
- * and carry no commune.
+ * Points outside France are skipped (counted in skippedReasons), as they carry no French
+ * commune: `pays` other than FRANCE (the Andorran offices, whose `code_insee` is a country code
+ * or a placeholder like 09920), or a `code_insee` that is an INSEE country code 99xxx (the two
+ * Monaco offices, 99138, which the file lists with pays = FRANCE).
  */
 import { fieldCountProblem, readCsv, requireColumn, findColumn, type CsvTable } from './csv.ts';
 import {
@@ -59,6 +60,7 @@ export function laPosteFromTable(table: CsvTable, opts: ImportOptions = {}): Imp
     if (wanted && !wanted.has(norm(kind))) { skip(result, `type "${kind}" not selected`); continue; }
     const country = f(cCountry);
     if (country !== '' && norm(country) !== 'france') { skip(result, `outside France (pays = ${country})`); continue; }
+    if (/^99\d{3}$/.test(f(cCommune))) { skip(result, `outside France (code_insee = ${f(cCommune)}, an INSEE country code)`); continue; }
 
     const id = f(cId);
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,54}$/.test(id)) { rej(id === '' ? 'no site id' : 'is not a usable site id', cId); continue; }

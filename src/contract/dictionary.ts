@@ -1,0 +1,58 @@
+/**
+ * The data dictionary, generated from the zod schemas (never hand-edited):
+ * `cafe-impact schema [dataset]` prints it, docs/DATA-DICTIONARY.md holds the Markdown.
+ */
+import { columnsOf, type Column } from './columns.ts';
+import { DATASETS, type DatasetDef } from './datasets.ts';
+
+function constraints(c: Column): string {
+  const parts: string[] = [];
+  if (c.enum) parts.push(`one of ${c.enum.map((e) => `\`${e}\``).join(', ')}`);
+  if (c.min !== undefined && c.max !== undefined) parts.push(`${c.min} to ${c.max}`);
+  else if (c.min !== undefined) parts.push(`≥ ${c.min}`);
+  else if (c.max !== undefined) parts.push(`≤ ${c.max}`);
+  if (c.commune) parts.push('INSEE commune code in the official list (codes of merged communes are mapped to the current one)');
+  else if (c.siren) parts.push('9 digits, valid Luhn key');
+  else if (c.pseudonym) parts.push('pseudonymous key made by the office (letters, digits, `_`, `-`); never a name, e-mail or phone');
+  else if (c.pattern) parts.push('identifier: letters, digits, `_` `.` `-`');
+  if (c.maxLength !== undefined && !c.pattern) parts.push(`at most ${c.maxLength} characters`);
+  if (c.default !== undefined) parts.push(`default ${JSON.stringify(c.default)} when the column is absent`);
+  if (c.sqlType === 'DATE') parts.push('`yyyy-mm-dd` or `dd/mm/yyyy` (one format per file)');
+  if (c.sqlType === 'TIMESTAMPTZ') parts.push('ISO 8601 or `dd/mm/yyyy hh:mm:ss`; Europe/Paris when no offset');
+  if (c.sqlType === 'DOUBLE') parts.push('decimal point or decimal comma (`;`-separated files)');
+  return parts.join('; ');
+}
+
+function datasetMarkdown(def: DatasetDef): string {
+  const cols = columnsOf(def.schema);
+  const lines = [
+    `## \`${def.name}\``,
+    '',
+    `${def.description}.`,
+    '',
+    `- Kind: ${def.kind === 'dated' ? `dated records, placed in a period by \`${def.dateColumn}\` (Europe/Paris date); ingesting a period replaces its rows` : `reference table, upserted by key (${def.key!.map((k) => `\`${k}\``).join(' + ')}) and versioned (valid-from / valid-to)`}`,
+    `- File: \`${def.name}.csv\` (or \`.parquet\`, \`.json\`, \`.ndjson\`)`,
+  ];
+  if (def.people) lines.push('- Holds people: identified by pseudonymous keys only; columns carrying a direct identifier (name, e-mail, phone…) are refused');
+  if (def.cafeColumn) lines.push(`- \`${def.cafeColumn}\` must be a known café (warehouse or the same folder's \`cafes\` file)`);
+  if (def.unique) lines.push(`- Unique within a file: ${def.unique.map((k) => `\`${k}\``).join(' + ')}`);
+  for (const r of def.rules ?? []) lines.push(`- Rule: \`${r.sql}\` (else: ${r.column} ${r.reason})`);
+  if (def.name === 'survey') lines.push('- Then one integer column per item of the questionnaire (`questionnaire` dataset), within the item\'s scale; empty = no answer');
+  lines.push('', '| column | type | required | constraints | description |', '|---|---|---|---|---|');
+  for (const c of cols) {
+    lines.push(`| \`${c.name}\` | ${c.sqlType} | ${c.required ? 'yes' : 'no'} | ${constraints(c)} | ${c.description}${c.unit ? ` (${c.unit})` : ''} |`);
+  }
+  return lines.join('\n');
+}
+
+export function dictionaryMarkdown(only?: string): string {
+  const defs = only ? [DATASETS[only]!] : Object.values(DATASETS);
+  const head = only
+    ? []
+    : [
+        '# Data dictionary\n\n<!-- Generated from src/contract/datasets.ts by `npm run dictionary`. Do not edit by hand. -->',
+        'Input files are named after their dataset and may sit together in one folder (any subset).\n' +
+          'CSV files may use `,` or `;`, UTF-8 (with or without BOM) or Windows-1252, ISO or `dd/mm/yyyy` dates.',
+      ];
+  return [...head, ...defs.map(datasetMarkdown)].join('\n\n') + '\n';
+}
