@@ -47,6 +47,8 @@ export function buildChecks(def: DatasetDef, contract: Column[], present: Column
       expr = `_cc${i}.current_code`;
     } else if (c.sqlType === 'VARCHAR[]') {
       expr = `coalesce(list_filter(list_transform(string_split(${col}, '|'), x -> trim(x)), x -> x <> ''), [])`;
+    } else if (c.sqlType === 'BIGINT') {
+      expr = `CASE WHEN ${col} = trunc(${col}) AND abs(${col}) < 9e15 THEN CAST(${col} AS BIGINT) END`;
     } else if (c.sqlType === 'TIMESTAMPTZ') {
       // Without an offset, an instant is Paris wall-clock time (the session's time zone).
       const fmt = o.timestampFormat ? `try_strptime(${col}::VARCHAR, ${literal(o.timestampFormat)})::TIMESTAMPTZ, ` : '';
@@ -57,7 +59,9 @@ export function buildChecks(def: DatasetDef, contract: Column[], present: Column
       expr = `trim(${col})`;
     } else expr = col;
     select.push(`${expr} AS ${ident(c.name)}`);
-    select.push(isPresent.has(c.name) ? `${col}::VARCHAR AS ${ident(`_v_${c.name}`)}` : `NULL::VARCHAR AS ${ident(`_v_${c.name}`)}`);
+    // The value as the file gave it, for the rejects table (whole numbers are staged as DOUBLE).
+    const shown = c.sqlType === 'BIGINT' ? `CASE WHEN ${col} = trunc(${col}) THEN CAST(${col} AS HUGEINT)::VARCHAR ELSE ${col}::VARCHAR END` : `${col}::VARCHAR`;
+    select.push(`${isPresent.has(c.name) ? shown : 'NULL::VARCHAR'} AS ${ident(`_v_${c.name}`)}`);
   });
   const viewSql = `CREATE OR REPLACE TEMP VIEW ${ident(view)} AS SELECT ${select.join(', ')} FROM ${ident(o.table)} s ${joins.join(' ')}`;
 
@@ -72,6 +76,7 @@ export function buildChecks(def: DatasetDef, contract: Column[], present: Column
     const raw = ident(`_v_${c.name}`);
     if (c.required || (c.default === undefined && def.key?.includes(c.name))) add(c.name, `${raw} IS NULL OR ${raw} = ''`, reasons.required());
     if (!isPresent.has(c.name)) continue;
+    if (c.sqlType === 'BIGINT') add(c.name, `${raw} IS NOT NULL AND ${v} IS NULL`, reasons.notType(c.sqlType));
     if (c.sqlType === 'TIMESTAMPTZ') add(c.name, `${raw} IS NOT NULL AND ${v} IS NULL`, reasons.notType(c.sqlType, humanTs(o.timestampFormat)));
     if (c.enum) add(c.name, `${v} NOT IN (${c.enum.map((e) => literal(e)).join(', ')})`, reasons.notInEnum(c.enum));
     if (c.min !== undefined) add(c.name, `${v} < ${c.min}`, reasons.belowMin(c.min));

@@ -414,9 +414,12 @@ async function placeRejects(
 
 function merge(line: number, all: ReaderReject[]): RejectRow {
   // DuckDB may report the same error twice for one record (e.g. missing columns).
-  const errs = all.filter((e, i) => all.findIndex((x) => x.reason === e.reason && x.column === e.column) === i);
+  // A row with the wrong number of fields has its other values shifted: report that alone.
+  const structural = all.filter((e) => e.column === undefined);
+  const pool = structural.length ? structural : all;
+  const errs = pool.filter((e, i) => pool.findIndex((x) => x.reason === e.reason && x.column === e.column) === i);
   const first = errs[0]!;
-  const also = errs.slice(1).map((e) => `; also ${e.column ?? ''}${e.value !== undefined ? ` ${JSON.stringify(e.value)}` : ''} ${e.reason}`);
+  const also = errs.slice(1).map((e) => `; also ${[e.column, e.value !== undefined ? JSON.stringify(e.value) : undefined, e.reason].filter(Boolean).join(' ')}`);
   const reason = first.reason + also.join('');
   return { line, column: first.column ?? null, value: first.value ?? null, reason, rawLine: first.rawLine ?? null };
 }

@@ -44,8 +44,10 @@ export interface CsvReadOptions {
  * Type DuckDB's reader is given. Lists are split later; instants are read as text and parsed in
  * the checks, because read_csv silently yields NULL for TIMESTAMPTZ with a `timestampformat`
  * (measured with DuckDB 1.5.6) — and a file may mix `dd/mm/yyyy hh:mm` with ISO instants.
+ * Whole numbers are read as DOUBLE and checked, because DuckDB casts the text "2.5" to the
+ * BIGINT 3 without complaint.
  */
-const readType = (t: SqlType): string => (t === 'VARCHAR[]' || t === 'TIMESTAMPTZ' ? 'VARCHAR' : t);
+const readType = (t: SqlType): string => (t === 'VARCHAR[]' || t === 'TIMESTAMPTZ' ? 'VARCHAR' : t === 'BIGINT' ? 'DOUBLE' : t);
 
 /** `CREATE TEMP TABLE <table> AS SELECT * FROM read_csv(...)`, returning DuckDB's rejects. */
 export async function stageCsv(wh: Warehouse, path: string, table: string, o: CsvReadOptions): Promise<ReaderReject[]> {

@@ -14,7 +14,7 @@
  */
 import proj4 from 'proj4';
 import { UserError } from '../errors.ts';
-import { fieldCountProblem, findColumn, readCsv, requireColumn, type CsvTable } from './csv.ts';
+import { fieldCountProblem, findColumn, openCsv, requireColumn, type CsvInput } from './csv.ts';
 import {
   IdRegistry, idSafe, mergeServiceTypes, newResult, normalizeInsee, parseDecimal, positionProblem, reject, shortHash, skip,
   type FacilityService, type ImportOptions, type ImportResult,
@@ -69,11 +69,19 @@ export function bpeEpsgForCommune(insee: string | null): number {
 
 /** Projected metres (EPSG code listed in BPE_PROJECTIONS) → WGS84 [lat, lon], degrees. */
 export function projectedToWgs84(x: number, y: number, epsg = 2154): [number, number] {
-  const def = BPE_PROJECTIONS[epsg];
-  if (!def) throw new UserError(`EPSG:${epsg} is not a projection the BPE uses (known: ${Object.keys(BPE_PROJECTIONS).join(', ')})`);
-  const [lon, lat] = proj4(def, 'EPSG:4326', [x, y]) as [number, number];
+  let converter = converters.get(epsg);
+  if (!converter) {
+    const def = BPE_PROJECTIONS[epsg];
+    if (!def) throw new UserError(`EPSG:${epsg} is not a projection the BPE uses (known: ${Object.keys(BPE_PROJECTIONS).join(', ')})`);
+    converter = proj4(def, 'EPSG:4326');
+    converters.set(epsg, converter);
+  }
+  const [lon, lat] = converter.forward([x, y]) as [number, number];
   return [lat, lon];
 }
+
+/** proj4 parses a definition on every call unless the converter is kept. */
+const converters = new Map<number, proj4.Converter>();
 
 /** 1e-7° ≈ 1 cm: more digits than this are noise from the projection. */
 const round7 = (v: number) => Math.round(v * 1e7) / 1e7;
@@ -94,11 +102,16 @@ function typeIndex(types: Record<FacilityService, string[]>): Map<string, Facili
 
 /** Reads a BPE file and converts the rows of the selected types (see module comment). */
 export async function convertBpe(file: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  return bpeFromTable(await readCsv(file), opts);
+  const csv = await openCsv(file);
+  try {
+    return await bpeFromCsv(csv, opts);
+  } finally {
+    await csv.close();
+  }
 }
 
-/** Conversion of an already parsed BPE table (pure). */
-export function bpeFromTable(table: CsvTable, opts: ImportOptions = {}): ImportResult {
+/** Conversion of already parsed or streamed records of a BPE table; no I/O of its own. */
+export async function bpeFromCsv(table: CsvInput, opts: ImportOptions = {}): Promise<ImportResult> {
   const { header } = table;
   const types = typeIndex(mergeServiceTypes(DEFAULT_BPE_TYPES, opts.serviceTypes));
   const source = opts.source ?? 'bpe';
@@ -122,7 +135,7 @@ export function bpeFromTable(table: CsvTable, opts: ImportOptions = {}): ImportR
 
   const result = newResult('facilities');
   const ids = new IdRegistry();
-  for (const rec of table.records) {
+  for await (const rec of table.records) {
     result.read++;
     const f = (c: number) => (c >= 0 ? (rec.fields[c] ?? '').trim() : '');
     const rej = (reason: string, column?: number) =>

@@ -7,7 +7,7 @@
  * 2024 file, the three communes created on 1 January 2024 (60694, 85165, 85212) have none.
  */
 import { basename, extname } from 'node:path';
-import { fieldCountProblem, readCsv, requireColumn, type CsvTable } from './csv.ts';
+import { fieldCountProblem, openCsv, requireColumn, type CsvInput } from './csv.ts';
 import { newResult, normalizeInsee, parseDecimal, positionProblem, reject, type ImportOptions, type ImportResult } from './types.ts';
 
 /** Default `source`: the file's name without extension (`communes_france_2024`), made id-safe. */
@@ -17,11 +17,16 @@ export function sourceFromFile(file: string): string {
 }
 
 export async function convertCommunes(file: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  return communesFromTable(await readCsv(file), opts);
+  const csv = await openCsv(file);
+  try {
+    return await communesFromCsv(csv, opts);
+  } finally {
+    await csv.close();
+  }
 }
 
-/** Conversion of an already parsed communes table (pure). */
-export function communesFromTable(table: CsvTable, opts: ImportOptions = {}): ImportResult {
+/** Conversion of already parsed or streamed records of a communes table; no I/O of its own. */
+export async function communesFromCsv(table: CsvInput, opts: ImportOptions = {}): Promise<ImportResult> {
   const { header } = table;
   const cCode = requireColumn(table, 'commune code', 'code_insee', 'codgeo', 'insee_com', 'com', 'code_commune_insee', 'code_commune');
   const cLat = requireColumn(table, 'latitude', 'lat', 'latitude', 'latitude_centre', 'centre_lat');
@@ -30,7 +35,7 @@ export function communesFromTable(table: CsvTable, opts: ImportOptions = {}): Im
 
   const result = newResult('commune_positions');
   const firstLine = new Map<string, number>();
-  for (const rec of table.records) {
+  for await (const rec of table.records) {
     result.read++;
     const f = (c: number) => (rec.fields[c] ?? '').trim();
     const rej = (reason: string, column?: number) =>

@@ -12,7 +12,7 @@
  * read = rows + skipped + rejects holds; `lines` gives the communes read.
  */
 import { UserError } from '../errors.ts';
-import { fieldCountProblem, readCsv, requireColumn, type CsvTable } from './csv.ts';
+import { fieldCountProblem, openCsv, requireColumn, type CsvInput } from './csv.ts';
 import { newResult, normalizeInsee, parseDecimal, reject, type ImportOptions, type ImportResult } from './types.ts';
 
 /** Cell values meaning "no value" in INSEE files (secret, not available, not significant…). */
@@ -47,11 +47,16 @@ export function filosofiColumns(header: string[], codeIndex: number, year?: numb
 }
 
 export async function convertFilosofi(file: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  return filosofiFromTable(await readCsv(file), opts);
+  const csv = await openCsv(file);
+  try {
+    return await filosofiFromCsv(csv, opts);
+  } finally {
+    await csv.close();
+  }
 }
 
-/** Conversion of an already parsed Filosofi table (pure). */
-export function filosofiFromTable(table: CsvTable, opts: ImportOptions = {}): ImportResult {
+/** Conversion of already parsed or streamed records of a Filosofi table; no I/O of its own. */
+export async function filosofiFromCsv(table: CsvInput, opts: ImportOptions = {}): Promise<ImportResult> {
   const { header } = table;
   const cCode = requireColumn(table, 'commune code', 'CODGEO', 'code_insee', 'COM');
   const { year, columns } = filosofiColumns(header, cCode, opts.year, table.file);
@@ -59,7 +64,7 @@ export function filosofiFromTable(table: CsvTable, opts: ImportOptions = {}): Im
   const result = newResult('commune_indicators');
   result.lines = 0;
   const firstLine = new Map<string, number>();
-  for (const rec of table.records) {
+  for await (const rec of table.records) {
     result.lines++;
     result.read += columns.length;
     const f = (c: number) => (rec.fields[c] ?? '').trim();

@@ -127,7 +127,7 @@ export function geoJsonFromText(text: string, opts: ImportOptions = {}, file = '
     let kind = '';
     for (const [s, fs] of byService) {
       const hit = fs.find((flt) => flt.pairs.every(([k, v]) => (v === '*' ? tag(k) !== '' : tag(k) === v)));
-      if (hit) { service = s; kind = hit.spec; break; }
+      if (hit) { service = s; kind = hit.spec.slice(0, 64); break; }
     }
     if (!service) {
       const what = ['amenity', 'shop'].filter((k) => tag(k) !== '').map((k) => `${k}=${tag(k)}`).join(', ');

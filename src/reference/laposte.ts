@@ -11,9 +11,9 @@
  * or a placeholder like 09920), or a `code_insee` that is an INSEE country code 99xxx (the two
  * Monaco offices, 99138, which the file lists with pays = FRANCE).
  */
-import { fieldCountProblem, readCsv, requireColumn, findColumn, type CsvTable } from './csv.ts';
+import { fieldCountProblem, openCsv, requireColumn, findColumn, type CsvInput } from './csv.ts';
 import {
-  newResult, normalizeInsee, parseDecimal, positionProblem, reject, skip,
+  detach, newResult, normalizeInsee, parseDecimal, positionProblem, reject, skip,
   type ImportOptions, type ImportResult,
 } from './types.ts';
 
@@ -30,11 +30,16 @@ export const LAPOSTE_KNOWN_TYPES = [
 const norm = (s: string) => s.trim().toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\s+/g, ' ');
 
 export async function convertLaPoste(file: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  return laPosteFromTable(await readCsv(file), opts);
+  const csv = await openCsv(file);
+  try {
+    return await laPosteFromCsv(csv, opts);
+  } finally {
+    await csv.close();
+  }
 }
 
-/** Conversion of an already parsed La Poste table (pure). */
-export function laPosteFromTable(table: CsvTable, opts: ImportOptions = {}): ImportResult {
+/** Conversion of already parsed or streamed records of a La Poste table; no I/O of its own. */
+export async function laPosteFromCsv(table: CsvInput, opts: ImportOptions = {}): Promise<ImportResult> {
   const { header } = table;
   const cId = requireColumn(table, 'site id', 'identifiant_a');
   const cType = requireColumn(table, 'site type', 'caracteristique_du_site');
@@ -48,7 +53,7 @@ export function laPosteFromTable(table: CsvTable, opts: ImportOptions = {}): Imp
 
   const result = newResult('facilities');
   const firstLine = new Map<string, number>();
-  for (const rec of table.records) {
+  for await (const rec of table.records) {
     result.read++;
     const f = (c: number) => (c >= 0 ? (rec.fields[c] ?? '').trim() : '');
     const rej = (reason: string, column?: number) =>
@@ -78,7 +83,7 @@ export function laPosteFromTable(table: CsvTable, opts: ImportOptions = {}): Imp
     const problem = positionProblem(lat, lon, commune);
     if (problem) { rej(problem, cLat); continue; }
 
-    result.rows.push({ facility_id: `laposte-${id}`, service: 'post', lat, lon, commune_insee: commune, source, kind: kind.slice(0, 64) || null });
+    result.rows.push({ facility_id: `laposte-${id}`, service: 'post', lat, lon, commune_insee: commune, source, kind: detach(kind.slice(0, 64)) || null });
   }
   return result;
 }

@@ -74,7 +74,20 @@ const RAW_LINE_MAX = 500;
 
 export function reject(result: ImportResult, r: ImportReject): void {
   const rawLine = r.rawLine !== undefined && r.rawLine.length > RAW_LINE_MAX ? `${r.rawLine.slice(0, RAW_LINE_MAX)}…` : r.rawLine;
-  result.rejects.push(rawLine === undefined ? r : { ...r, rawLine });
+  const out: ImportReject = { line: r.line, reason: r.reason };
+  if (r.column !== undefined) out.column = r.column;
+  if (r.value !== undefined) out.value = detach(r.value);
+  if (rawLine !== undefined) out.rawLine = detach(rawLine);
+  result.rejects.push(out);
+}
+
+/**
+ * A copy of `s` that shares no memory with the text it was cut from. V8 keeps substrings of 13
+ * characters or more as views of their parent, so a value kept from a streamed chunk would keep
+ * the whole chunk (megabytes) alive.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
 }
 
 // ---------------------------------------------------------------- commune codes

@@ -147,3 +147,18 @@ describe('other formats', () => {
     expect(await wh.scalar('SELECT uses FROM service_uses')).toBe(5);
   });
 });
+
+describe('whole numbers', () => {
+  it('rejects 2.5 where a whole number is expected (DuckDB alone would round it to 3)', async () => {
+    const csv = 'cafe_id,date,service,uses\nC1,2023-04-01,bread,2.5\nC1,2023-04-01,bread,3\n';
+    const r = await ingest(wh, folder({ 'service_uses.csv': csv }), '2023-Q2', { threshold: 1 });
+    expect(r.files[0]!.rejects).toMatchObject([{ line: 2, column: 'uses', value: '2.5', reason: 'is not a whole number' }]);
+    expect(await wh.all('SELECT uses FROM service_uses')).toEqual([{ uses: 3 }]);
+  });
+
+  it('reports only the field count for a row with a missing field (its other values are shifted)', async () => {
+    const csv = 'cafe_id,date,service,uses\nC1,bread,2\n';
+    const r = await ingest(wh, folder({ 'service_uses.csv': csv }), '2023-Q2', { threshold: 1 });
+    expect(r.files[0]!.rejects).toMatchObject([{ line: 2, column: null, value: null, reason: 'has 3 fields, expected 4' }]);
+  });
+});
