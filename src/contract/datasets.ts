@@ -26,6 +26,9 @@ export const CANDIDATE_OUTCOMES = ['opened', 'pending', 'declined'] as const;
 export const SEXES = ['F', 'M', 'other', 'undisclosed'] as const;
 export const AGE_BANDS = ['15-24', '25-39', '40-54', '55-64', '65-74', '75+'] as const;
 
+/** An instant as tills export it: ISO 8601 (offset optional) or `dd/mm/yyyy hh:mm[:ss]`. */
+const INSTANT = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?|\d{1,2}\/\d{1,2}\/\d{4}[ T]\d{1,2}:\d{2}(:\d{2})?)$/;
+
 const d = (description: string, extra: Record<string, unknown> = {}) => ({ description, ...extra });
 
 /** Identifier made by the office: letters, digits, `_`, `-`, `.`; never an e-mail or a phone. */
@@ -51,7 +54,7 @@ export const serviceUses = z.object({
 
 export const sales = z.object({
   cafe_id: id('Café that made the sale (cafes.cafe_id)'),
-  ts: z.string().meta(d('Instant of the sale; ISO 8601 or dd/mm/yyyy hh:mm[:ss]; without an offset it is Europe/Paris time', { sqlType: 'TIMESTAMPTZ', example: '2023-04-17 10:32:00' })),
+  ts: z.string().regex(INSTANT).meta(d('Instant of the sale; ISO 8601 or dd/mm/yyyy hh:mm[:ss]; without an offset it is Europe/Paris time', { sqlType: 'TIMESTAMPTZ', example: '2023-04-17 10:32:00' })),
   category: z.string().min(1).max(64).meta(d('Till category of the item', { example: 'boissons' })),
   amount_eur: z.number().min(-100_000).max(100_000).meta(d('Amount of the line, euros incl. VAT (negative for a refund)', { unit: '€' })),
   qty: z.number().min(-10_000).max(10_000).default(1).meta(d('Quantity sold; 1 when the column is absent', { unit: 'items' })),

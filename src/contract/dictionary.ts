@@ -14,7 +14,7 @@ function constraints(c: Column): string {
   if (c.commune) parts.push('INSEE commune code in the official list (codes of merged communes are mapped to the current one)');
   else if (c.siren) parts.push('9 digits, valid Luhn key');
   else if (c.pseudonym) parts.push('pseudonymous key made by the office (letters, digits, `_`, `-`); never a name, e-mail or phone');
-  else if (c.pattern) parts.push('identifier: letters, digits, `_` `.` `-`');
+  else if (c.pattern && c.sqlType === 'VARCHAR') parts.push('identifier: letters, digits, `_` `.` `-`');
   if (c.maxLength !== undefined && !c.pattern) parts.push(`at most ${c.maxLength} characters`);
   if (c.default !== undefined) parts.push(`default ${JSON.stringify(c.default)} when the column is absent`);
   if (c.sqlType === 'DATE') parts.push('`yyyy-mm-dd` or `dd/mm/yyyy` (one format per file)');

@@ -88,7 +88,7 @@ export function buildChecks(def: DatasetDef, contract: Column[], present: Column
     }
     if (c.minLength !== undefined && c.minLength > 1) add(c.name, `length(${v}) < ${c.minLength}`, reasons.tooShort(c.minLength));
     if (c.maxLength !== undefined) add(c.name, `length(${v}) > ${c.maxLength}`, reasons.tooLong(c.maxLength));
-    if (c.pattern) add(c.name, `NOT regexp_full_match(${v}, ${literal(c.pattern)})`, reasons.badFormat(c));
+    if (c.pattern && c.sqlType === 'VARCHAR') add(c.name, `NOT regexp_full_match(${v}, ${literal(c.pattern)})`, reasons.badFormat(c));
     if (c.siren) add(c.name, `regexp_full_match(${v}, ${literal(c.pattern ?? '.*')}) AND NOT luhn_ok(${v})`, reasons.sirenKey());
     if (c.pseudonym) add(c.name, `regexp_full_match(${v}, '(0033|33|0)[1-9][0-9]{8}')`, reasons.looksLikePhone());
   }

@@ -135,8 +135,20 @@ export async function bpeFromCsv(table: CsvInput, opts: ImportOptions = {}): Pro
 
   const result = newResult('facilities');
   const ids = new IdRegistry();
+  const skipReasons = new Map<string, string>(); // national file: millions of skips, few types
   for await (const rec of table.records) {
     result.read++;
+    // Fast path first: most rows of the national file are of a type not selected.
+    const rawType = rec.fields[cType];
+    if (rawType !== undefined && rawType !== '' && rec.fields.length === header.length) {
+      const code = rawType.trim().toUpperCase();
+      if (code !== '' && !types.has(code)) {
+        let reason = skipReasons.get(code);
+        if (reason === undefined) skipReasons.set(code, (reason = `type ${code} not selected`));
+        skip(result, reason);
+        continue;
+      }
+    }
     const f = (c: number) => (c >= 0 ? (rec.fields[c] ?? '').trim() : '');
     const rej = (reason: string, column?: number) =>
       reject(result, { line: rec.line, reason, rawLine: rec.raw, ...(column !== undefined ? { column: name(column), value: f(column) } : {}) });

@@ -78,7 +78,8 @@ function position(geometry: Geometry | null | undefined): [number, number] | str
   if (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon') {
     try {
       const c = centerOfMass(geometry as Polygon | MultiPolygon).geometry.coordinates;
-      return [num(c[1]), num(c[0])];
+      // 1e-7° ≈ 1 cm: the digits beyond are floating-point noise of the computation.
+      return [Math.round(num(c[1]) * 1e7) / 1e7, Math.round(num(c[0]) * 1e7) / 1e7];
     } catch (e) {
       return `${geometry.type} whose centre cannot be computed (${(e as Error).message})`;
     }
@@ -96,7 +97,7 @@ export async function convertGeoJson(file: string, opts: ImportOptions = {}): Pr
   return geoJsonFromText(decodeText(bytes).text, opts, file);
 }
 
-/** Conversion of GeoJSON text (pure). */
+/** Conversion of GeoJSON text (pure: no I/O). */
 export function geoJsonFromText(text: string, opts: ImportOptions = {}, file = '<geojson>'): ImportResult {
   const filters = mergeServiceTypes(DEFAULT_OSM_TAGS, opts.serviceTypes);
   const byService = FACILITY_SERVICES.map((s) => [s, filters[s].map(parseFilter)] as const);

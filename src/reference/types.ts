@@ -177,11 +177,16 @@ export function idSafe(text: string): string {
  * of appearance (stable as long as the file's order of identical records is).
  */
 export class IdRegistry {
-  private readonly seen = new Map<string, number>();
+  private readonly used = new Set<string>();
+  private readonly next = new Map<string, number>();
   take(base: string): string {
-    const n = (this.seen.get(base) ?? 0) + 1;
-    this.seen.set(base, n);
-    return n === 1 ? base : `${base}-${n}`;
+    let id = base;
+    for (let n = this.next.get(base) ?? 2; this.used.has(id); n++) {
+      id = `${base}-${n}`;
+      this.next.set(base, n + 1);
+    }
+    this.used.add(id);
+    return id;
   }
 }
 
