@@ -198,7 +198,7 @@ export async function bpeFromCsv(table: CsvInput, opts: ImportOptions = {}): Pro
     // -2, -3… in file order.
     const own = cId >= 0 && f(cId) !== '' ? idSafe(f(cId)) : shortHash(`${typequ}|${commune ?? ''}|${coordKey}`);
     const base = `bpe-${idSafe(typequ)}-${commune ?? 'na'}-${own.length > 30 ? shortHash(own) : own}`;
-    result.rows.push({ facility_id: ids.take(base), service, lat, lon, commune_insee: commune, source, kind: typequ });
+    result.rows.push({ facility_id: ids.take(base), service, lat, lon, commune_insee: commune, source, kind: typequ, _line: rec.line });
   }
   return result;
 }

@@ -59,7 +59,7 @@ export async function communesFromCsv(table: CsvInput, opts: ImportOptions = {})
     if (Number.isNaN(lon)) { rej('is not a number', cLon); continue; }
     const problem = positionProblem(lat, lon, code);
     if (problem) { rej(problem, cLat); continue; }
-    result.rows.push({ commune_insee: code, lat, lon, source });
+    result.rows.push({ commune_insee: code, lat, lon, source, _line: rec.line });
   }
   return result;
 }

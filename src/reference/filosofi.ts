@@ -94,7 +94,7 @@ export async function filosofiFromCsv(table: CsvInput, opts: ImportOptions = {})
           continue;
         }
       }
-      result.rows.push({ commune_insee: code, year, indicator: col.indicator, value });
+      result.rows.push({ commune_insee: code, year, indicator: col.indicator, value, _line: rec.line });
     }
   }
   return result;

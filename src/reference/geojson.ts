@@ -157,7 +157,7 @@ export function geoJsonFromText(text: string, opts: ImportOptions = {}, file = '
     } else {
       id = ids.take(`osm-hash-${shortHash(`${service}|${JSON.stringify(f.geometry)}`)}`);
     }
-    result.rows.push({ facility_id: id, service, lat, lon, commune_insee: commune, source, kind });
+    result.rows.push({ facility_id: id, service, lat, lon, commune_insee: commune, source, kind, _line: line });
   }
   return result;
 }

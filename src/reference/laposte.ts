@@ -83,7 +83,7 @@ export async function laPosteFromCsv(table: CsvInput, opts: ImportOptions = {}):
     const problem = positionProblem(lat, lon, commune);
     if (problem) { rej(problem, cLat); continue; }
 
-    result.rows.push({ facility_id: `laposte-${id}`, service: 'post', lat, lon, commune_insee: commune, source, kind: detach(kind.slice(0, 64)) || null });
+    result.rows.push({ facility_id: `laposte-${id}`, service: 'post', lat, lon, commune_insee: commune, source, kind: detach(kind.slice(0, 64)) || null, _line: rec.line });
   }
   return result;
 }

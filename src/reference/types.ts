@@ -11,7 +11,8 @@ import { FACILITY_SERVICES } from '../contract/datasets.ts';
 
 export type FacilityService = (typeof FACILITY_SERVICES)[number];
 export type ImportDataset = 'facilities' | 'commune_positions' | 'commune_indicators';
-export type ImportRow = Record<string, string | number | null>;
+/** A converted row; `_line` is the physical line of the source record it came from. */
+export type ImportRow = Record<string, string | number | null> & { _line: number };
 
 export interface ImportReject {
   /** Physical line (1-based, as a text editor shows it) where the record starts. */

@@ -74,6 +74,8 @@ describe('BPE national shape (Lambert-93 / UTM, ;, Windows-1252)', () => {
       ['75104', 'B207', 'bread'], ['33063', 'B207', 'bread'], ['97411', 'A208', 'post'],
       ['29019', 'B203', 'bread'], ['2A004', 'B207', 'bread'], ['01004', 'A207', 'post'],
     ]);
+    // by hand from the numbered lines above: the Réunion record spanning lines 5-6 keeps its start line
+    expect(r.rows.map((x) => x._line)).toEqual([2, 3, 5, 8, 10, 11]);
     // Positions against the pyproj table above (Paris, Bordeaux, Réunion, Brest, Ajaccio, origin).
     const expected = [PYPROJ[1], PYPROJ[2], PYPROJ[9], PYPROJ[3], PYPROJ[5], PYPROJ[0]];
     r.rows.forEach((row, k) => {
@@ -115,7 +117,7 @@ describe('BPE 2023 Gironde sample (WGS84 lat/lon extract)', () => {
     // awk -F, 'NR>1 && $1=="B207" && $5=="33063"' … | wc -l → 216 bakeries in Bordeaux
     expect(r.rows.filter((x) => x.commune_insee === '33063').length).toBe(216);
     // grep -n '^B207' … | head -1 → 10056:B207,Commerces alimentaires,45.015201,-0.128147,33001,Abzac
-    expect(r.rows[0]).toMatchObject({ lat: 45.015201, lon: -0.128147, commune_insee: '33001', kind: 'B207', source: 'bpe' });
+    expect(r.rows[0]).toMatchObject({ lat: 45.015201, lon: -0.128147, commune_insee: '33001', kind: 'B207', source: 'bpe', _line: 10056 });
   });
 
   it.skipIf(!sample.exists)('gives unique ids that do not depend on row order', async () => {

@@ -25,10 +25,11 @@ describe('communes with centroids, small file', () => {
     const r = await convertCommunes(file);
     balanced(r);
     expect(r.dataset).toBe('commune_positions');
+    // _line: the physical line numbered in the comments above (the BOM does not shift line 1)
     expect(r.rows).toEqual([
-      { commune_insee: '37109', lat: 47.18, lon: 1.09, source: 'communes_test_2024' },
-      { commune_insee: '2A004', lat: 41.9192, lon: 8.7386, source: 'communes_test_2024' },
-      { commune_insee: '01004', lat: 45.96, lon: 5.36, source: 'communes_test_2024' },
+      { commune_insee: '37109', lat: 47.18, lon: 1.09, source: 'communes_test_2024', _line: 2 },
+      { commune_insee: '2A004', lat: 41.9192, lon: 8.7386, source: 'communes_test_2024', _line: 3 },
+      { commune_insee: '01004', lat: 45.96, lon: 5.36, source: 'communes_test_2024', _line: 7 },
     ]);
     expect(r.rejects.map((x) => [x.line, x.column])).toEqual([[4, 'lat'], [5, 'code_insee'], [6, 'lat']]);
     expect(r.rejects[0]!.reason).toMatch(/commune 60694 has no position/);
@@ -49,7 +50,9 @@ describe('communes_france_2024.csv', () => {
     expect(r.rejects.map((x) => [x.line, x.value])).toEqual([[23117, ''], [32743, ''], [32782, '']]);
     expect(r.rejects.map((x) => x.reason.slice(0, 14))).toEqual(['commune 60694 ', 'commune 85165 ', 'commune 85212 ']);
     // grep -n '^33063,' → 12370:33063,33,75,Bordeaux,COM,,44.86243,-0.58475,…
-    expect(r.rows.find((x) => x.commune_insee === '33063')).toEqual({ commune_insee: '33063', lat: 44.86243, lon: -0.58475, source: 'communes_france_2024' });
+    expect(r.rows.find((x) => x.commune_insee === '33063')).toEqual({ commune_insee: '33063', lat: 44.86243, lon: -0.58475, source: 'communes_france_2024', _line: 12370 });
+    // grep -n '^97411,' → 34947:97411,974,04,Saint-Denis,… (after the three rejected lines: no drift)
+    expect(r.rows.find((x) => x.commune_insee === '97411')?._line).toBe(34947);
     // awk -F, 'NR>1 && $5=="ARM"' … | wc -l → 45 municipal arrondissements (20 Paris 751xx,
     // 9 Lyon 6938x, 16 Marseille 132xx), kept; the file has no quoted field (grep -c '"' → 0)
     expect(r.rows.filter((x) => /^(751\d\d|6938\d|132\d\d)$/.test(String(x.commune_insee))).length).toBe(45);

@@ -32,11 +32,14 @@ describe('Filosofi, small file', () => {
     expect(r.read).toBe(24);
     const v = (c: string, i: string) => r.rows.find((x) => x.commune_insee === c && x.indicator === i)?.value;
     expect(r.rows.slice(0, 4)).toEqual([
-      { commune_insee: '37109', year: 2021, indicator: 'filosofi.nbmenfisc', value: 649 },
-      { commune_insee: '37109', year: 2021, indicator: 'filosofi.med', value: 21450 },
-      { commune_insee: '37109', year: 2021, indicator: 'filosofi.pimpot', value: -14.8 },
-      { commune_insee: '37109', year: 2021, indicator: 'filosofi.tp60age1', value: null },
+      { commune_insee: '37109', year: 2021, indicator: 'filosofi.nbmenfisc', value: 649, _line: 2 },
+      { commune_insee: '37109', year: 2021, indicator: 'filosofi.med', value: 21450, _line: 2 },
+      { commune_insee: '37109', year: 2021, indicator: 'filosofi.pimpot', value: -14.8, _line: 2 },
+      { commune_insee: '37109', year: 2021, indicator: 'filosofi.tp60age1', value: null, _line: 2 },
     ]);
+    // by hand: every cell row carries the line of its data line (CRLF file, lines numbered above):
+    // 4 cells each from lines 2, 3, 4, and 3 from line 7 (Tours); lines 5 and 6 are rejected
+    expect(r.rows.map((x) => x._line)).toEqual([2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 7, 7, 7]);
     expect([v('37132', 'filosofi.nbmenfisc'), v('37132', 'filosofi.med'), v('37132', 'filosofi.pimpot'), v('37132', 'filosofi.tp60age1')]).toEqual([3201, 20560.5, null, null]);
     expect(r.rows.filter((x) => x.commune_insee === '2A004').map((x) => x.value)).toEqual([null, null, null, null]);
     // rows: 4 + 4 + 4 + 3 (Tours without NBMENFISC21); rejects: 4 (line 5) + 4 (line 6) + 1 (line 7)
@@ -62,8 +65,9 @@ describe('Filosofi, small file', () => {
     const r = await convertFilosofi(bare, { year: 2019 });
     balanced(r);
     expect(r.rows).toEqual([
-      { commune_insee: '37109', year: 2019, indicator: 'filosofi.med', value: 21450 },
-      { commune_insee: '37109', year: 2019, indicator: 'filosofi.d1', value: null },
+      // line 1 is the header, so the only data line is line 2
+      { commune_insee: '37109', year: 2019, indicator: 'filosofi.med', value: 21450, _line: 2 },
+      { commune_insee: '37109', year: 2019, indicator: 'filosofi.d1', value: null, _line: 2 },
     ]);
   });
 });
@@ -89,12 +93,14 @@ describe('Filosofi 2021, official commune file', () => {
     expect(new Set(r.rows.map((x) => x.indicator)).size).toBe(27);
     expect(new Set(r.rows.map((x) => x.year))).toEqual(new Set([2021]));
 
-    const v = (c: string, i: string) => r.rows.find((x) => x.commune_insee === c && x.indicator === i)?.value;
+    const row = (c: string, i: string) => r.rows.find((x) => x.commune_insee === c && x.indicator === i);
+    const v = (c: string, i: string) => row(c, i)?.value;
     // grep -n '^33063;' → 12372:33063;120075;226872;24870;57,0;…;-21,1;11220;50540;4,5
     expect(v('33063', 'filosofi.med')).toBe(24870);
     expect(v('33063', 'filosofi.nbmenfisc')).toBe(120075);
     expect(v('33063', 'filosofi.rd')).toBe(4.5);
     expect(v('33063', 'filosofi.pimpot')).toBe(-21.1);
+    expect([row('33063', 'filosofi.med')?._line, row('33063', 'filosofi.rd')?._line]).toEqual([12372, 12372]);
     // grep -n '^01001;' → 2:01001;346;895;25820;s;… (PIMP21 withheld)
     expect(v('01001', 'filosofi.pimp')).toBeNull();
     // grep -n '^09304;' → 3105:09304;nd;nd;… (not available)
@@ -102,5 +108,6 @@ describe('Filosofi 2021, official commune file', () => {
     // grep -n '^97411;' → 34897:97411;61067;148520;18270;37,0;33,0;50,0;…;-15,3;9060;42220;4,7
     // and awk -F';' 'NR==1{print $7} $1=="97411"{print $7}' → TP60AGE121, 50,0
     expect([v('97411', 'filosofi.med'), v('97411', 'filosofi.d1'), v('97411', 'filosofi.d9'), v('97411', 'filosofi.tp60age1')]).toEqual([18270, 9060, 42220, 50]);
+    expect(row('97411', 'filosofi.med')?._line).toBe(34897);
   });
 });

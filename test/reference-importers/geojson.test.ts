@@ -44,6 +44,8 @@ describe('GeoJSON (OSM export)', () => {
       ['osm-node-1010', 'cash', 'amenity=atm', '2A004'],
       ['osm-node-1012', 'bread', 'shop=bakery', null], // invalid ref:INSEE dropped, point kept
     ]);
+    // by hand: the kept features are on lines 2, 3, 4, 5, 10 and 12 (numbered in OSM above)
+    expect(r.rows.map((x) => x._line)).toEqual([2, 3, 4, 5, 10, 12]);
     expect(r.rows[0]).toMatchObject({ lat: 47.1803, lon: 1.0912, source: 'osm' });
     // by hand: centre of the square [1.090, 1.092] × [47.180, 47.182] is (47.181, 1.091)
     expect(r.rows[1]!.lat).toBeCloseTo(47.181, 9);
@@ -107,6 +109,7 @@ describe('GeoJSON (OSM export)', () => {
     const r = await convertGeoJson(write('seq.geojsons', seq));
     balanced(r);
     expect(r.rows.map((x) => [x.facility_id, x.service])).toEqual([['osm-node-1', 'bread']]);
+    expect(r.rows[0]!._line).toBe(1);
     expect(r.rejects.map((x) => [x.line, x.reason])).toEqual([[3, 'longitude 500 is outside [-180, 180]']]);
   });
 

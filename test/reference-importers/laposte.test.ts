@@ -30,7 +30,9 @@ describe('La Poste contact points, small file', () => {
     balanced(r);
     expect(r.read).toBe(7);
     expect(r.rows.map((x) => x.facility_id)).toEqual(['laposte-10001A', 'laposte-10002A', 'laposte-10005A']);
-    expect(r.rows[0]).toEqual({ facility_id: 'laposte-10001A', service: 'post', lat: 47.18, lon: 1.09, commune_insee: '37109', source: 'laposte', kind: 'Agence postale communale' });
+    expect(r.rows[0]).toEqual({ facility_id: 'laposte-10001A', service: 'post', lat: 47.18, lon: 1.09, commune_insee: '37109', source: 'laposte', kind: 'Agence postale communale', _line: 2 });
+    // by hand: 10001A, 10002A and 10005A are on lines 2, 3 and 7 (numbered above)
+    expect(r.rows.map((x) => x._line)).toEqual([2, 3, 7]);
     expect(r.rejects.map((x) => [x.line, x.column, x.reason])).toEqual([
       [4, 'latitude', 'no coordinates'],
       [5, 'identifiant_a', 'duplicate site id (first on line 3)'],
@@ -83,8 +85,8 @@ describe('La Poste contact points, June 2025 file', () => {
     const r = await convertLaPoste(sample.path);
     const byId = new Map(r.rows.map((x) => [x.facility_id, x]));
     // grep -n '^00001A,' → 2:00001A,AMBERIEU EN BUGEY,Bureau de Poste,,…,01500,AMBERIEU EN BUGEY,01004,FRANCE,45.9598,5.3582,3631
-    expect(byId.get('laposte-00001A')).toEqual({ facility_id: 'laposte-00001A', service: 'post', lat: 45.9598, lon: 5.3582, commune_insee: '01004', source: 'laposte', kind: 'Bureau de Poste' });
+    expect(byId.get('laposte-00001A')).toEqual({ facility_id: 'laposte-00001A', service: 'post', lat: 45.9598, lon: 5.3582, commune_insee: '01004', source: 'laposte', kind: 'Bureau de Poste', _line: 2 });
     // grep -n '^01964B,' → 1605:01964B,CHICONI LPAC AP,Agence postale communale,…,97605,FRANCE,-12.832442,45.115264,3631 (Mayotte)
-    expect(byId.get('laposte-01964B')).toMatchObject({ lat: -12.832442, lon: 45.115264, commune_insee: '97605' });
+    expect(byId.get('laposte-01964B')).toMatchObject({ lat: -12.832442, lon: 45.115264, commune_insee: '97605', _line: 1605 });
   });
 });
