@@ -28,8 +28,8 @@ export async function status(wh: Warehouse): Promise<StatusRow[]> {
     if (def.kind === 'dated') {
       const contract = columnsOf(def.schema);
       const dateCol = ident(def.dateColumn!);
-      const isTs = contract.find((c) => c.name === def.dateColumn)?.sqlType === 'TIMESTAMPTZ';
-      const day = isTs ? `CAST(timezone('Europe/Paris', ${dateCol}) AS DATE)` : dateCol;
+      const isTs = contract.find((c) => c.name === def.dateColumn)?.sqlType === 'TIMESTAMP';
+      const day = isTs ? `CAST(${dateCol} AS DATE)` : dateCol;
       const rows = await wh.all<{ period: string; rows: number; loads: number; last_load: string }>(
         `SELECT year(${day}) || '-Q' || quarter(${day}) AS period, count(*) AS rows, count(DISTINCT _load_id) AS loads, max(_load_id) AS last_load
          FROM ${t} GROUP BY ALL ORDER BY period`,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { DatasetDef } from './datasets.ts';
 
-export type SqlType = 'VARCHAR' | 'BIGINT' | 'DOUBLE' | 'DATE' | 'TIMESTAMPTZ' | 'VARCHAR[]' | 'BOOLEAN';
+export type SqlType = 'VARCHAR' | 'BIGINT' | 'DOUBLE' | 'DATE' | 'TIMESTAMP' | 'TIMESTAMPTZ' | 'VARCHAR[]' | 'BOOLEAN';
 
 export interface Column {
   name: string;

@@ -7,7 +7,8 @@
  *
  * Conventions read by the derivation:
  * - `.meta({ description })` on every column; `unit` and `example` where useful;
- * - `.meta({ sqlType: 'TIMESTAMPTZ' })` for instants (others follow the zod type);
+ * - `.meta({ sqlType: 'TIMESTAMP' })` for instants, stored as Europe/Paris wall-clock time
+ *   (others follow the zod type);
  * - `.optional()` marks a column that may be absent from the file or empty in a row;
  * - `.default(v)` gives the value used when the column is absent (e.g. `uses` = 1).
  */
@@ -54,7 +55,7 @@ export const serviceUses = z.object({
 
 export const sales = z.object({
   cafe_id: id('Café that made the sale (cafes.cafe_id)'),
-  ts: z.string().regex(INSTANT).meta(d('Instant of the sale; ISO 8601 or dd/mm/yyyy hh:mm[:ss]; without an offset it is Europe/Paris time', { sqlType: 'TIMESTAMPTZ', example: '2023-04-17 10:32:00' })),
+  ts: z.string().regex(INSTANT).meta(d('Time of the sale, stored as Europe/Paris wall-clock time; ISO 8601 or dd/mm/yyyy hh:mm[:ss]; an offset (Z, +02:00) is converted to Paris time', { sqlType: 'TIMESTAMP', example: '2023-04-17 10:32:00' })),
   category: z.string().min(1).max(64).meta(d('Till category of the item', { example: 'boissons' })),
   amount_eur: z.number().min(-100_000).max(100_000).meta(d('Amount of the line, euros incl. VAT (negative for a refund)', { unit: '€' })),
   qty: z.number().min(-10_000).max(10_000).default(1).meta(d('Quantity sold; 1 when the column is absent', { unit: 'items' })),

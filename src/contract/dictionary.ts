@@ -18,7 +18,7 @@ function constraints(c: Column): string {
   if (c.maxLength !== undefined && !c.pattern) parts.push(`at most ${c.maxLength} characters`);
   if (c.default !== undefined) parts.push(`default ${JSON.stringify(c.default)} when the column is absent`);
   if (c.sqlType === 'DATE') parts.push('`yyyy-mm-dd` or `dd/mm/yyyy` (one format per file)');
-  if (c.sqlType === 'TIMESTAMPTZ') parts.push('ISO 8601 or `dd/mm/yyyy hh:mm:ss`; Europe/Paris when no offset');
+  if (c.sqlType === 'TIMESTAMP') parts.push('ISO 8601 or `dd/mm/yyyy hh:mm:ss`; Europe/Paris time (an offset is converted)');
   if (c.sqlType === 'DOUBLE') parts.push('decimal point or decimal comma (`;`-separated files)');
   return parts.join('; ');
 }

@@ -44,8 +44,11 @@ export function decoupageVersion(): string {
   return (require('@etalab/decoupage-administratif/package.json') as { version: string }).version;
 }
 
+/** Bumped when the way the lists are derived changes, so existing warehouses reload them. */
+const LISTS_REVISION = 2;
+
 async function refreshOfficialLists(wh: Warehouse): Promise<void> {
-  const version = decoupageVersion();
+  const version = `${decoupageVersion()}#${LISTS_REVISION}`;
   const current = await wh.scalar<string | undefined>(`SELECT value FROM meta WHERE key = 'decoupage_version'`);
   if (current === version) return;
   const file = (name: string) => literal(require.resolve(`@etalab/decoupage-administratif/data/${name}.json`));
@@ -55,7 +58,7 @@ async function refreshOfficialLists(wh: Warehouse): Promise<void> {
     await wh.run(`
       CREATE TEMP TABLE _communes AS
       SELECT * FROM read_json(${file('communes')}, columns = {code: 'VARCHAR', nom: 'VARCHAR', type: 'VARCHAR',
-        departement: 'VARCHAR', region: 'VARCHAR', population: 'BIGINT', zone: 'VARCHAR', chefLieu: 'VARCHAR',
+        departement: 'VARCHAR', region: 'VARCHAR', population: 'BIGINT', zone: 'VARCHAR', chefLieu: 'VARCHAR', commune: 'VARCHAR',
         anciensCodes: 'VARCHAR[]'})`);
     await wh.run(`
       INSERT INTO ref_communes
@@ -70,6 +73,9 @@ async function refreshOfficialLists(wh: Warehouse): Promise<void> {
         SELECT unnest(anciensCodes) AS old, code AS current_code FROM _communes WHERE type = 'commune-actuelle'
         UNION ALL
         SELECT code, chefLieu FROM _communes WHERE type IN ('commune-deleguee', 'commune-associee') AND chefLieu IS NOT NULL
+        UNION ALL
+        -- Paris, Lyon, Marseille: a municipal arrondissement (75101…) is placed in its commune (75056)
+        SELECT code, commune FROM _communes WHERE type = 'arrondissement-municipal'
       ) WHERE old NOT IN (SELECT code FROM ref_communes) AND current_code IN (SELECT code FROM ref_communes)
       GROUP BY old`);
     await wh.run(`

@@ -12,6 +12,12 @@ import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from
 import { UserError } from '../errors.ts';
 import { migrate } from './migrate.ts';
 
+/** `CAFE_IMPACT_PROFILE=1` prints every statement's duration on stderr (for developers). */
+const PROFILE = process.env.CAFE_IMPACT_PROFILE === '1';
+function profile(sql: string, t0: number): void {
+  process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0).padStart(6)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+}
+
 export const DEFAULT_WAREHOUSE = 'warehouse/cafe-impact.duckdb';
 
 /** `--warehouse`, else `CAFE_IMPACT_WAREHOUSE`, else `warehouse/cafe-impact.duckdb`. */
@@ -66,18 +72,24 @@ export class Warehouse {
 
   /** Runs a statement; values are bound, never pasted into the SQL. */
   async run(sql: string, params?: Params): Promise<void> {
+    const t0 = PROFILE ? performance.now() : 0;
     await this.conn.run(sql, params);
+    if (PROFILE) profile(sql, t0);
   }
 
   /** Runs a statement and returns the number of rows it changed (INSERT / UPDATE / DELETE). */
   async exec(sql: string, params?: Params): Promise<number> {
+    const t0 = PROFILE ? performance.now() : 0;
     const r = await this.conn.run(sql, params);
+    if (PROFILE) profile(sql, t0);
     return Number(r.rowsChanged);
   }
 
   /** Runs a query and returns its rows as plain JS objects (see `toPlain`). */
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    const t0 = PROFILE ? performance.now() : 0;
     const reader = await this.conn.runAndReadAll(sql, params);
+    if (PROFILE) profile(sql, t0);
     const types = reader.columnTypes().map((t) => t.typeId);
     const names = reader.columnNames();
     return reader.getRowsJS().map((r) => {
@@ -117,12 +129,17 @@ export class Warehouse {
 
 /**
  * DuckDB's JS values made plain: BIGINT → number (exact up to 2^53, else string), DATE → `yyyy-mm-dd`,
- * TIMESTAMPTZ → ISO instant, DECIMAL → number.
+ * TIMESTAMP → `yyyy-mm-dd hh:mm:ss` (wall clock), TIMESTAMPTZ → ISO instant, DECIMAL → number.
  */
 export function toPlain(v: unknown, typeId: DuckDBTypeId): unknown {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
-  if (v instanceof Date) return typeId === DuckDBTypeId.DATE ? v.toISOString().slice(0, 10) : v.toISOString();
+  if (v instanceof Date) {
+    if (typeId === DuckDBTypeId.DATE) return v.toISOString().slice(0, 10);
+    // TIMESTAMP is wall-clock time without a zone (Paris time in this warehouse): no `Z`.
+    if (typeId === DuckDBTypeId.TIMESTAMP) return v.toISOString().slice(0, 19).replace('T', ' ');
+    return v.toISOString();
+  }
   if (Array.isArray(v)) return v.map((x) => toPlain(x, DuckDBTypeId.VARCHAR));
   return v;
 }

@@ -12,7 +12,6 @@ import type { DatasetDef } from '../contract/datasets.ts';
 import { ident, literal } from '../db/sql.ts';
 import type { Period } from '../period.ts';
 import { reasons } from './messages.ts';
-import { humanTs } from './stage.ts';
 
 export interface Problem {
   column: string;
@@ -20,22 +19,34 @@ export interface Problem {
 }
 
 export interface Checks {
+  /** Final typed values (what is written), with `_rn` and the staged values `_s_<col>`. */
   view: string;
+  /** The view plus what only the checks need (is the café known). */
+  checked: string;
   viewSql: string;
-  params: [];
+  /** Rows breaking a rule: `_rn` and the indexes of the rules (`problems`). */
   badSql: string;
+  /** The rejected rows' values as written in the file (`_v_<col>`), given the table of badSql's rows. */
+  valuesSql: (badTable: string) => string;
   mappedSql: string;
   problems: Problem[];
 }
 
 const sqlLiteral = (v: unknown): string => (typeof v === 'number' ? String(v) : literal(String(v)));
 
-export function buildChecks(def: DatasetDef, contract: Column[], present: Column[], o: { table: string; period: Period; timestampFormat?: string }): Checks {
+export function buildChecks(
+  def: DatasetDef,
+  contract: Column[],
+  present: Column[],
+  o: { table: string; period: Period; withOffsets?: boolean; firstRowid: bigint | number },
+): Checks {
   const view = `${o.table}_v`;
   const isPresent = new Set(present.map((c) => c.name));
   const joins: string[] = [];
-  // Temporary tables number rows from a large offset: _rn is the 0-based record ordinal.
-  const select: string[] = [`s.rowid - (SELECT min(rowid) FROM ${ident(o.table)}) AS _rn`];
+  // Temporary tables number rows from a large offset: _rn is the 0-based record ordinal. (The
+  // offset is a literal: a scalar subquery here becomes a cross product that slows every scan.)
+  const select: string[] = [`s.rowid - ${BigInt(o.firstRowid)} AS _rn`];
+  const shownValues: string[] = [];
   contract.forEach((c, i) => {
     const col = `s.${ident(c.name)}`;
     let expr: string;
@@ -49,35 +60,44 @@ export function buildChecks(def: DatasetDef, contract: Column[], present: Column
       expr = `coalesce(list_filter(list_transform(string_split(${col}, '|'), x -> trim(x)), x -> x <> ''), [])`;
     } else if (c.sqlType === 'BIGINT') {
       expr = `CASE WHEN ${col} = trunc(${col}) AND abs(${col}) < 9e15 THEN CAST(${col} AS BIGINT) END`;
-    } else if (c.sqlType === 'TIMESTAMPTZ') {
-      // Without an offset, an instant is Paris wall-clock time (the session's time zone).
-      const fmt = o.timestampFormat ? `try_strptime(${col}::VARCHAR, ${literal(o.timestampFormat)})::TIMESTAMPTZ, ` : '';
-      expr = `coalesce(${fmt}try_cast(${col} AS TIMESTAMPTZ))`;
+    } else if (c.sqlType === 'TIMESTAMP' && o.withOffsets) {
+      // Instants with an offset, read as TIMESTAMPTZ: their Paris wall-clock time.
+      expr = `timezone('Europe/Paris', CAST(${col} AS TIMESTAMPTZ))`;
     } else if (def.periodEndDefault === c.name) {
       expr = `coalesce(${col}, DATE ${literal(o.period.last)})`;
-    } else if (c.sqlType === 'VARCHAR') {
-      expr = `trim(${col})`;
     } else expr = col;
     select.push(`${expr} AS ${ident(c.name)}`);
-    // The value as the file gave it, for the rejects table (whole numbers are staged as DOUBLE).
+    // The value as the file gave it, for the rejects table (whole numbers are staged as DOUBLE);
+    // computed for the rejected rows only.
     const shown = c.sqlType === 'BIGINT' ? `CASE WHEN ${col} = trunc(${col}) THEN CAST(${col} AS HUGEINT)::VARCHAR ELSE ${col}::VARCHAR END` : `${col}::VARCHAR`;
-    select.push(`${isPresent.has(c.name) ? shown : 'NULL::VARCHAR'} AS ${ident(`_v_${c.name}`)}`);
+    shownValues.push(`${isPresent.has(c.name) ? shown : 'NULL::VARCHAR'} AS ${ident(`_v_${c.name}`)}`);
+    // The staged value itself (no conversion: the checks stay cheap on millions of rows).
+    select.push(`${isPresent.has(c.name) ? col : 'NULL'} AS ${ident(`_s_${c.name}`)}`);
   });
-  const viewSql = `CREATE OR REPLACE TEMP VIEW ${ident(view)} AS SELECT ${select.join(', ')} FROM ${ident(o.table)} s ${joins.join(' ')}`;
+  // The checks read a second view that adds what only they need: whether the café is known, in
+  // the warehouse or in this folder's cafes file (checked just before; a hash join, not `NOT IN (subquery)`, which is NULL-aware and several times slower).
+  const checked = `${view}_chk`;
+  const cafeJoin = def.cafeColumn
+    ? `, _cafes.cafe_id AS _known_cafe FROM ${ident(view)} v LEFT JOIN (SELECT cafe_id FROM cafes UNION SELECT cafe_id FROM _folder_cafes) _cafes ON _cafes.cafe_id = v.${ident(`_s_${def.cafeColumn}`)}`
+    : ` FROM ${ident(view)} v`;
+  const viewSql = `CREATE OR REPLACE TEMP VIEW ${ident(view)} AS SELECT ${select.join(', ')} FROM ${ident(o.table)} s ${joins.join(' ')};
+    CREATE OR REPLACE TEMP VIEW ${ident(checked)} AS SELECT v.*${cafeJoin}`;
 
   const problems: Problem[] = [];
   const conds: string[] = [];
+  const any: string[] = [];
   const add = (column: string, cond: string, reason: string) => {
     problems.push({ column, reason });
     conds.push(`CASE WHEN coalesce(${cond}, false) THEN ${problems.length - 1} END`);
+    any.push(`coalesce(${cond}, false)`);
   };
   for (const c of contract) {
     const v = ident(c.name);
-    const raw = ident(`_v_${c.name}`);
-    if (c.required || (c.default === undefined && def.key?.includes(c.name))) add(c.name, `${raw} IS NULL OR ${raw} = ''`, reasons.required());
+    const raw = ident(`_s_${c.name}`);
+    const empty = c.sqlType === 'VARCHAR' || c.sqlType === 'VARCHAR[]' ? ` OR ${raw} = ''` : '';
+    if (c.required || (c.default === undefined && def.key?.includes(c.name))) add(c.name, `${raw} IS NULL${empty}`, reasons.required());
     if (!isPresent.has(c.name)) continue;
     if (c.sqlType === 'BIGINT') add(c.name, `${raw} IS NOT NULL AND ${v} IS NULL`, reasons.notType(c.sqlType));
-    if (c.sqlType === 'TIMESTAMPTZ') add(c.name, `${raw} IS NOT NULL AND ${v} IS NULL`, reasons.notType(c.sqlType, humanTs(o.timestampFormat)));
     if (c.enum) add(c.name, `${v} NOT IN (${c.enum.map((e) => literal(e)).join(', ')})`, reasons.notInEnum(c.enum));
     if (c.min !== undefined) add(c.name, `${v} < ${c.min}`, reasons.belowMin(c.min));
     if (c.max !== undefined) add(c.name, `${v} > ${c.max}`, reasons.aboveMax(c.max));
@@ -87,18 +107,19 @@ export function buildChecks(def: DatasetDef, contract: Column[], present: Column
       continue;
     }
     if (c.minLength !== undefined && c.minLength > 1) add(c.name, `length(${v}) < ${c.minLength}`, reasons.tooShort(c.minLength));
-    if (c.maxLength !== undefined) add(c.name, `length(${v}) > ${c.maxLength}`, reasons.tooLong(c.maxLength));
-    if (c.pattern && c.sqlType === 'VARCHAR') add(c.name, `NOT regexp_full_match(${v}, ${literal(c.pattern)})`, reasons.badFormat(c));
+    if (c.maxLength !== undefined && c.name !== def.cafeColumn) add(c.name, `length(${v}) > ${c.maxLength}`, reasons.tooLong(c.maxLength));
+    // A café id is checked against the cafés, which were checked against the pattern.
+    if (c.pattern && c.sqlType === 'VARCHAR' && c.name !== def.cafeColumn) add(c.name, `NOT regexp_full_match(${v}, ${literal(c.pattern)})`, reasons.badFormat(c));
     if (c.siren) add(c.name, `regexp_full_match(${v}, ${literal(c.pattern ?? '.*')}) AND NOT luhn_ok(${v})`, reasons.sirenKey());
     if (c.pseudonym) add(c.name, `regexp_full_match(${v}, '(0033|33|0)[1-9][0-9]{8}')`, reasons.looksLikePhone());
   }
-  if (def.cafeColumn) add(def.cafeColumn, `${ident(def.cafeColumn)} NOT IN (SELECT cafe_id FROM cafes)`, reasons.unknownCafe());
+  if (def.cafeColumn) add(def.cafeColumn, `_s_${def.cafeColumn} IS NOT NULL AND _known_cafe IS NULL`, reasons.unknownCafe());
   for (const r of def.rules ?? []) if (isPresent.has(r.column) || contract.some((c) => c.name === r.column && c.default !== undefined)) add(r.column, `NOT (${r.sql})`, r.reason);
   if (def.kind === 'dated' && def.dateColumn) {
     const d = ident(def.dateColumn);
     const dateCol = contract.find((c) => c.name === def.dateColumn)!;
-    const [lo, hi] = dateCol.sqlType === 'TIMESTAMPTZ'
-      ? [`TIMESTAMPTZ ${literal(`${o.period.start} 00:00:00`)}`, `TIMESTAMPTZ ${literal(`${o.period.end} 00:00:00`)}`]
+    const [lo, hi] = dateCol.sqlType === 'TIMESTAMP'
+      ? [`TIMESTAMP ${literal(`${o.period.start} 00:00:00`)}`, `TIMESTAMP ${literal(`${o.period.end} 00:00:00`)}`]
       : [`DATE ${literal(o.period.start)}`, `DATE ${literal(o.period.end)}`];
     add(def.dateColumn, `${d} IS NOT NULL AND NOT (${d} >= ${lo} AND ${d} < ${hi})`, reasons.outsidePeriod(o.period.label));
   }
@@ -108,13 +129,14 @@ export function buildChecks(def: DatasetDef, contract: Column[], present: Column
     dup = `, count(*) OVER (PARTITION BY ${key.map(ident).join(', ')}) AS _dup`;
     add(key[key.length - 1]!, `_dup > 1`, reasons.duplicateKey(key));
   }
-  const values = contract.map((c) => ident(`_v_${c.name}`)).join(', ');
-  const badSql = `SELECT _rn, problems, ${values} FROM (
-      SELECT *, list_filter([${conds.join(', ')}], x -> x IS NOT NULL) AS problems FROM (SELECT *${dup} FROM ${ident(view)})
-    ) WHERE len(problems) > 0 ORDER BY _rn`;
+  // Filter with one cheap predicate first; the list of broken rules is built for bad rows only.
+  const badSql = `SELECT _rn, list_filter([${conds.join(', ')}], x -> x IS NOT NULL) AS problems
+    FROM (SELECT *${dup} FROM ${ident(checked)}) WHERE ${any.join(' OR ') || 'false'}`;
+  const valuesSql = (badTable: string) =>
+    `SELECT b._rn, b.problems, ${shownValues.join(', ')} FROM ${ident(badTable)} b JOIN ${ident(o.table)} s ON s.rowid = b._rn + ${BigInt(o.firstRowid)} ORDER BY b._rn`;
   const communeCols = present.filter((c) => c.commune);
   const mappedSql = communeCols.length
     ? `SELECT ${communeCols.map((c) => `(SELECT count(*) FROM ${ident(o.table)} s JOIN ref_commune_codes m ON m.code = s.${ident(c.name)} WHERE m.code <> m.current_code)`).join(' + ')}`
     : 'SELECT 0';
-  return { view, viewSql, params: [], badSql, mappedSql, problems };
+  return { view, checked, viewSql, badSql, valuesSql, mappedSql, problems };
 }

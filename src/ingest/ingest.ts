@@ -30,7 +30,7 @@ import { buildChecks } from './checks.ts';
 import { indexRecords, recordAtDuckLine } from './lines.ts';
 import { fileErrors, pct } from './messages.ts';
 import { archiveFile, fileFacts, transcodeWin1252, type FileFacts } from './prepare.ts';
-import { detectDateFormat, detectDecimalComma, detectTimestampFormat, sniffCsv, type Encoding } from './sniff.ts';
+import { detectDateFormat, detectDecimalComma, detectOffsets, detectTimestampFormat, sniffCsv, type Encoding } from './sniff.ts';
 import { otherFileColumns, stageCsv, stageOther, type FileFormat, type ReaderReject } from './stage.ts';
 import { replaceDated, upsertReference, type WriteCounts } from './write.ts';
 
@@ -44,8 +44,11 @@ export interface IngestOptions {
   reporter?: Reporter;
   /** Recorded in the load log (`ingest`, `import:bpe`...). */
   command?: string;
-  /** Original files to record in the load log instead of the folder's (reference imports). */
-  sources?: { dataset: string; path: string }[];
+  /**
+   * Called on each file's report before the threshold is applied (reference imports use it to
+   * put rejects back on the source file's lines and add the converter's own rejects).
+   */
+  adjust?: (report: FileReport) => void;
 }
 
 export interface Reporter {
@@ -103,8 +106,14 @@ const ORDER = ['questionnaire', 'cafes', 'facilities', 'staff', 'candidates', 'c
 
 export interface FoundFile {
   dataset: DatasetDef;
+  /** The file DuckDB reads. */
   path: string;
   format: FileFormat;
+  /**
+   * The user's file when `path` was converted from it (reference imports): it is the one
+   * hashed, archived, named in reports and recorded in the load log.
+   */
+  source?: string;
 }
 
 /** Files of a folder named after a dataset (`cafes.csv`, `sales.parquet`...), in processing order. */
@@ -162,7 +171,7 @@ export async function ingestFiles(
 
   // Hash every file first: an unchanged file (same dataset, content and period) is a no-op.
   const facts = new Map<string, FileFacts>();
-  for (const f of files) facts.set(f.path, await fileFacts(f.path));
+  for (const f of files) facts.set(f.path, await fileFacts(f.source ?? f.path));
   const reports: FileReport[] = [];
   const todo: FoundFile[] = [];
   for (const f of files) {
@@ -176,33 +185,46 @@ export async function ingestFiles(
     return { loadId, period: period.label, status: 'noop', files: reports, warnings, message: `nothing to do: every file is already loaded for ${period.label}` };
   }
 
+  // Phase 1, outside any transaction (DuckDB scans and writes transaction-local temporary tables
+  // at half speed): stage every file, run the checks, place the rejects, apply the threshold.
+  // Phase 2, one transaction: write every file, record the load, commit.
   let failure: Error | undefined;
+  const staged: Staged[] = [];
   try {
-    await wh.run('BEGIN TRANSACTION');
+    await wh.run('CREATE OR REPLACE TEMP TABLE _folder_cafes (cafe_id VARCHAR); CREATE OR REPLACE TEMP TABLE _folder_items (item_id VARCHAR, label VARCHAR, scale_min BIGINT, scale_max BIGINT)');
     for (const f of todo) {
       const ff = facts.get(f.path)!;
-      opts.reporter?.fileStart?.(basename(f.path), f.dataset.name, ff.size);
-      const rep = await ingestOne(wh, f, ff, { period, loadId, work, warn, reporter: opts.reporter });
+      opts.reporter?.fileStart?.(basename(f.source ?? f.path), f.dataset.name, ff.size);
+      const st = await checkOne(wh, f, ff, { period, loadId, work, warn, reporter: opts.reporter });
+      staged.push(st);
+      const rep = st.report;
+      opts.adjust?.(rep);
       reports.push(rep);
       if (rep.read > 0 && rep.rejected / rep.read > threshold) {
         rep.status = 'failed';
-        rep.message = fileErrors.threshold(basename(f.path), rep.rejected, rep.read, threshold);
+        rep.message = fileErrors.threshold(rep.file, rep.rejected, rep.read, threshold);
         throw new IngestFailed(rep.message);
       }
-      if (!opts.dryRun) rep.archivePath = await archiveFile(f.path, ff.sha256, archiveDir);
       rep.status = opts.dryRun ? 'dry_run' : 'loaded';
-      opts.reporter?.fileDone?.(rep);
     }
-    if (opts.dryRun) {
-      await wh.run('ROLLBACK');
-    } else {
-      await recordLoad(wh, { loadId, opts, startedAt, status: 'loaded', reports, message: null });
-      await wh.run('COMMIT');
-    }
+    if (!opts.dryRun) {
+      await wh.transaction(async () => {
+        for (const st of staged) {
+          opts.reporter?.fileStep?.(st.report.file, 'writing');
+          // The raw copy (a kernel copy, off the event loop) runs beside DuckDB's write.
+          const archived = archiveFile(st.file.source ?? st.file.path, st.report.sha256, archiveDir);
+          await writeOne(wh, st, { period, loadId });
+          st.report.archivePath = await archived;
+          opts.reporter?.fileDone?.(st.report);
+        }
+        await recordLoad(wh, { loadId, opts, startedAt, status: 'loaded', reports, message: null });
+      });
+    } else for (const st of staged) opts.reporter?.fileDone?.(st.report);
   } catch (e) {
     failure = e as Error;
-    await wh.run('ROLLBACK').catch(() => undefined);
   } finally {
+    for (const st of staged) await dropStaged(wh, st).catch(() => undefined);
+    await wh.run('DROP TABLE IF EXISTS _folder_cafes; DROP TABLE IF EXISTS _folder_items').catch(() => undefined);
     rmSync(work, { recursive: true, force: true });
   }
   sortReports(reports, files);
@@ -230,7 +252,7 @@ function sortReports(reports: FileReport[], files: FoundFile[]): void {
 }
 
 function emptyReport(f: FoundFile, ff: FileFacts, status: FileReport['status'], message?: string): FileReport {
-  return { dataset: f.dataset.name, file: basename(f.path), path: f.path, format: f.format, size: ff.size, sha256: ff.sha256, read: 0, accepted: 0, rejected: 0, replaced: 0, mappedCommunes: 0, status, message, rejects: [] };
+  return { dataset: f.dataset.name, file: basename(f.source ?? f.path), path: f.path, format: f.format, size: ff.size, sha256: ff.sha256, read: 0, accepted: 0, rejected: 0, replaced: 0, mappedCommunes: 0, status, message, rejects: [] };
 }
 
 /** The latest successful load touching this dataset and period brought the same content. */
@@ -254,7 +276,7 @@ interface Ctx {
   reporter?: Reporter;
 }
 
-async function ingestOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): Promise<FileReport> {
+async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): Promise<Staged> {
   const name = basename(f.path);
   const rep = emptyReport(f, ff, 'loaded');
   const table = `_stg_${f.dataset.name}`;
@@ -264,6 +286,7 @@ async function ingestOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): 
   let present: Column[];
   let readPath = f.path;
   let timestampFormat: string | undefined;
+  let withOffsets = false;
 
   if (f.format === 'csv') {
     if (ff.bom && !ff.utf8) throw new UserError(fileErrors.badUtf8WithBom(name));
@@ -285,14 +308,15 @@ async function ingestOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): 
     };
     const dateCols = present.filter((c) => c.sqlType === 'DATE');
     const dateFormat = detectDateFormat(dateCols.flatMap((c) => sampleOf(c.name)));
-    const tsCol = present.find((c) => c.sqlType === 'TIMESTAMPTZ');
+    const tsCol = present.find((c) => c.sqlType === 'TIMESTAMP');
     timestampFormat = tsCol ? detectTimestampFormat(sampleOf(tsCol.name)) : undefined;
+    withOffsets = tsCol !== undefined && !timestampFormat && detectOffsets(sampleOf(tsCol.name));
     const numCols = present.filter((c) => c.sqlType === 'DOUBLE');
     const decimalComma = dialect.delimiter !== ',' && detectDecimalComma(numCols.flatMap((c) => sampleOf(c.name)));
     rep.dateFormat = dateFormat ?? timestampFormat?.slice(0, 8);
     rep.decimalSeparator = decimalComma ? ',' : '.';
     step('reading');
-    readerRejects = await stageCsv(wh, readPath, table, { dialect, fileColumns: mapping.fileColumns, dateFormat, timestampFormat, decimalComma });
+    readerRejects = await stageCsv(wh, readPath, table, { dialect, fileColumns: mapping.fileColumns, dateFormat, timestampFormat, withOffsets, decimalComma });
   } else {
     const names = await otherFileColumns(wh, f.path, f.format);
     const mapping = mapHeader(name, names, contract, f.dataset);
@@ -303,11 +327,15 @@ async function ingestOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): 
   }
 
   step('checking');
-  const checks = buildChecks(f.dataset, contract, present, { table, period: ctx.period, timestampFormat });
+  const firstRowid = (await wh.scalar<number | string | null>(`SELECT min(rowid) FROM ${ident(table)}`)) ?? 0;
+  const checks = buildChecks(f.dataset, contract, present, { table, period: ctx.period, withOffsets: withOffsets || f.format !== 'csv', firstRowid: BigInt(firstRowid) });
   await wh.run(checks.viewSql);
-  const badTable = ident(`${table}_bad`);
-  await wh.run(`CREATE OR REPLACE TEMP TABLE ${badTable} AS ${checks.badSql}`);
-  const bad = await wh.all<{ _rn: number; problems: number[] } & Record<string, unknown>>(`SELECT * FROM ${badTable} ORDER BY _rn`);
+  const badTable = `${table}_bad`;
+  await wh.run(`CREATE OR REPLACE TEMP TABLE ${ident(badTable)} AS ${checks.badSql}`);
+  const nBad = await wh.scalar<number>(`SELECT count(*) FROM ${ident(badTable)}`);
+  const bad = nBad ? await wh.all<{ _rn: number; problems: number[] } & Record<string, unknown>>(checks.valuesSql(badTable)) : [];
+  // '' when every row passed: the write then needs no anti-join.
+  const badSet = nBad ? `(SELECT _rn FROM ${ident(badTable)})` : '';
   const staged = await wh.scalar<number>(`SELECT count(*) FROM ${ident(table)}`);
   rep.mappedCommunes = await wh.scalar<number>(checks.mappedSql);
 
@@ -318,21 +346,42 @@ async function ingestOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): 
   rep.rejected = rejects.length;
   rep.accepted = rep.read - rep.rejected;
 
-  step('writing');
-  const badSet = `(SELECT _rn FROM ${badTable})`;
+  if (f.dataset.name === 'cafes') {
+    await wh.run(`INSERT INTO _folder_cafes SELECT cafe_id FROM ${ident(checks.view)}${badSet ? ` WHERE _rn NOT IN ${badSet}` : ''}`);
+  }
+  if (f.dataset.name === 'questionnaire') {
+    await wh.run(`INSERT INTO _folder_items SELECT item_id, label, scale_min, scale_max FROM ${ident(checks.view)}${badSet ? ` WHERE _rn NOT IN ${badSet}` : ''}`);
+  }
+  return { file: f, report: rep, table, badTable, badSet, checks, contract };
+}
+
+/** Phase 2 for one file, inside the load's transaction. */
+async function writeOne(wh: Warehouse, st: Staged, ctx: { period: Period; loadId: string }): Promise<void> {
+  const { file: f, report: rep, checks, contract, badSet } = st;
   let counts: WriteCounts;
   if (f.dataset.kind === 'dated') {
-    counts = await replaceDated(wh, f.dataset, contract, checks.view, badSet, checks.params, ctx);
+    counts = await replaceDated(wh, f.dataset, contract, checks.view, badSet, [], ctx);
+    if (counts.inserted !== rep.accepted) throw new Error(`row conservation broken for ${rep.file}: ${counts.inserted} inserted, ${rep.accepted} accepted`);
   } else {
-    counts = await upsertReference(wh, f.dataset, contract, checks.view, badSet, checks.params, ctx, name);
-  }
-  if (counts.inserted !== rep.accepted && f.dataset.kind === 'dated') {
-    throw new Error(`row conservation broken for ${name}: ${counts.inserted} inserted, ${rep.accepted} accepted`);
+    counts = await upsertReference(wh, f.dataset, contract, checks.view, badSet, [], ctx, rep.file);
   }
   rep.replaced = counts.replaced;
-  if (counts.note) rep.message = counts.note;
-  await wh.run(`DROP VIEW IF EXISTS ${ident(checks.view)}; DROP TABLE IF EXISTS ${badTable}; DROP TABLE IF EXISTS ${ident(table)}`);
-  return rep;
+  if (counts.note) rep.message = [counts.note, rep.message].filter(Boolean).join('; ');
+}
+
+async function dropStaged(wh: Warehouse, st: Staged): Promise<void> {
+  await wh.run(`DROP VIEW IF EXISTS ${ident(st.checks.checked)}; DROP VIEW IF EXISTS ${ident(st.checks.view)}; DROP TABLE IF EXISTS ${ident(st.badTable)}; DROP TABLE IF EXISTS ${ident(st.table)}`);
+}
+
+interface Staged {
+  file: FoundFile;
+  report: FileReport;
+  table: string;
+  badTable: string;
+  /** `(SELECT _rn FROM <bad>)`, or '' when every row passed. */
+  badSet: string;
+  checks: ReturnType<typeof buildChecks>;
+  contract: Column[];
 }
 
 function countRecords(rr: ReaderReject[]): number {
@@ -343,8 +392,12 @@ function countRecords(rr: ReaderReject[]): number {
 async function contractColumns(wh: Warehouse, def: DatasetDef): Promise<Column[]> {
   const cols = columnsOf(def.schema);
   if (def.name !== 'survey') return cols;
+  // The questionnaire in the warehouse, overridden by this folder's questionnaire file if any.
   const items = await wh.all<{ item_id: string; scale_min: number; scale_max: number; label: string }>(
-    `SELECT item_id, scale_min, scale_max, label FROM questionnaire WHERE _valid_to IS NULL ORDER BY item_id`,
+    `SELECT item_id, scale_min, scale_max, label FROM _folder_items
+     UNION ALL
+     SELECT item_id, scale_min, scale_max, label FROM questionnaire WHERE _valid_to IS NULL AND item_id NOT IN (SELECT item_id FROM _folder_items)
+     ORDER BY item_id`,
   );
   return [...cols, ...items.map((i): Column => ({ name: i.item_id, sqlType: 'BIGINT', required: false, min: i.scale_min, max: i.scale_max, description: i.label, item: true }))];
 }
@@ -472,14 +525,13 @@ async function recordLoad(
   await wh.run(
     `INSERT INTO loads VALUES ($1, $2, $3, $4::DATE, $5::DATE, $6::TIMESTAMPTZ, now(), $7, $8, $9, $10::JSON, $11)`,
     [o.loadId, o.opts.command ?? 'ingest', period.label, period.start, period.end, o.startedAt.toISOString(), o.status, codeVersion(), o.opts.source,
-      JSON.stringify({ threshold: o.opts.threshold ?? 0.05, sources: o.opts.sources ?? null }), o.message],
+      JSON.stringify({ threshold: o.opts.threshold ?? 0.05 }), o.message],
   );
   for (const r of o.reports) {
     if (r.status === 'unchanged') continue;
-    const src = o.opts.sources?.find((s) => s.dataset === r.dataset);
     await wh.run(
       `INSERT INTO load_files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-      [o.loadId, r.dataset, src ? basename(src.path) : r.file, r.size, r.sha256, r.archivePath ?? null, r.format, r.encoding ?? null, r.delimiter ?? null,
+      [o.loadId, r.dataset, r.file, r.size, r.sha256, r.archivePath ?? null, r.format, r.encoding ?? null, r.delimiter ?? null,
         r.dateFormat ?? null, r.decimalSeparator ?? null, r.read, r.accepted, r.rejected, r.replaced, o.status === 'failed' ? 'failed' : r.status, r.message ?? null],
     );
     if (r.rejects.length) await insertRejects(wh, o.loadId, r);

@@ -9,6 +9,7 @@ const TYPE_NAMES: Record<SqlType, string> = {
   BIGINT: 'whole number',
   DOUBLE: 'number',
   DATE: 'date',
+  TIMESTAMP: 'date and time',
   TIMESTAMPTZ: 'date and time',
   'VARCHAR[]': 'list',
   BOOLEAN: 'true/false value',

@@ -142,6 +142,11 @@ export function detectTimestampFormat(values: string[]): string | undefined {
   return m.filter((x) => x[3]).length * 2 >= m.length ? '%d/%m/%Y %H:%M:%S' : '%d/%m/%Y %H:%M';
 }
 
+/** True when sampled instants carry a UTC offset (`Z`, `+02:00`): they are converted to Paris time. */
+export function detectOffsets(values: string[]): boolean {
+  return values.some((x) => /\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$/i.test(x.trim()));
+}
+
 /** True when sampled numbers use a decimal comma (`12,5`). */
 export function detectDecimalComma(values: string[]): boolean {
   const v = values.map((x) => x.trim()).filter(Boolean);

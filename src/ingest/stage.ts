@@ -37,21 +37,25 @@ export interface CsvReadOptions {
   fileColumns: { name: string; type: SqlType }[];
   dateFormat?: string;
   timestampFormat?: string;
+  /** Instants carry UTC offsets: read as TIMESTAMPTZ, converted to Paris time in the checks. */
+  withOffsets?: boolean;
   decimalComma: boolean;
 }
 
 /**
- * Type DuckDB's reader is given. Lists are split later; instants are read as text and parsed in
- * the checks, because read_csv silently yields NULL for TIMESTAMPTZ with a `timestampformat`
- * (measured with DuckDB 1.5.6) — and a file may mix `dd/mm/yyyy hh:mm` with ISO instants.
+ * Type DuckDB's reader is given. Lists are split later. Instants are stored as Paris wall-clock
+ * TIMESTAMP (no per-row time-zone conversion on tens of millions of sales); a file whose
+ * instants carry offsets is read as TIMESTAMPTZ and converted. (read_csv also silently yields
+ * NULL for TIMESTAMPTZ with a `timestampformat`, measured with DuckDB 1.5.6.)
  * Whole numbers are read as DOUBLE and checked, because DuckDB casts the text "2.5" to the
  * BIGINT 3 without complaint.
  */
-const readType = (t: SqlType): string => (t === 'VARCHAR[]' || t === 'TIMESTAMPTZ' ? 'VARCHAR' : t === 'BIGINT' ? 'DOUBLE' : t);
+const readType = (t: SqlType, withOffsets = false): string =>
+  t === 'VARCHAR[]' ? 'VARCHAR' : t === 'BIGINT' ? 'DOUBLE' : t === 'TIMESTAMP' && withOffsets ? 'TIMESTAMPTZ' : t;
 
 /** `CREATE TEMP TABLE <table> AS SELECT * FROM read_csv(...)`, returning DuckDB's rejects. */
 export async function stageCsv(wh: Warehouse, path: string, table: string, o: CsvReadOptions): Promise<ReaderReject[]> {
-  const cols = o.fileColumns.map((c) => `${literal(c.name)}: ${literal(readType(c.type))}`).join(', ');
+  const cols = o.fileColumns.map((c) => `${literal(c.name)}: ${literal(readType(c.type, o.withOffsets))}`).join(', ');
   const args = [
     `columns = {${cols}}`,
     'header = true',
@@ -80,7 +84,7 @@ export async function stageCsv(wh: Warehouse, path: string, table: string, o: Cs
     const type = name ? byName.get(name) : undefined;
     let reason: string;
     if (r.error_type === 'CAST' && type) {
-      reason = reasons.notType(type, type === 'DATE' ? humanDate(o.dateFormat) : undefined);
+      reason = reasons.notType(type, type === 'DATE' ? humanDate(o.dateFormat) : type === 'TIMESTAMP' ? humanTs(o.timestampFormat) : undefined);
     } else if (r.error_type === 'MISSING COLUMNS' || r.error_type === 'TOO MANY COLUMNS') {
       reason = reasons.fieldCount(fields.length, o.fileColumns.length);
     } else {
@@ -101,7 +105,7 @@ function humanDate(fmt?: string): string {
   return fmt === '%d/%m/%Y' ? 'dd/mm/yyyy, as in the rest of this file' : 'yyyy-mm-dd';
 }
 export function humanTs(fmt?: string): string {
-  return fmt ? 'dd/mm/yyyy hh:mm:ss or ISO 8601' : 'ISO 8601, e.g. 2023-04-02 10:15:00';
+  return fmt ? 'dd/mm/yyyy hh:mm:ss, as in the rest of this file' : 'ISO 8601, e.g. 2023-04-02 10:15:00';
 }
 
 /**
@@ -122,7 +126,9 @@ export async function stageOther(
   const sel = present
     .map((c) => {
       const raw = ident(c.name);
-      const typed = c.sqlType === 'VARCHAR[]' ? `CASE WHEN typeof(${raw}) LIKE '%[]' THEN array_to_string(${raw}::VARCHAR[], '|') ELSE ${raw}::VARCHAR END` : `TRY_CAST(${raw} AS ${c.sqlType})`;
+      const typed = c.sqlType === 'VARCHAR[]'
+        ? `CASE WHEN typeof(${raw}) LIKE '%[]' THEN array_to_string(${raw}::VARCHAR[], '|') ELSE ${raw}::VARCHAR END`
+        : `TRY_CAST(${raw} AS ${c.sqlType === 'TIMESTAMP' ? 'TIMESTAMPTZ' : c.sqlType})`;
       return `${typed} AS ${raw}, ${raw}::VARCHAR AS ${ident(`_raw_${c.name}`)}`;
     })
     .join(', ');

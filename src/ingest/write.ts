@@ -27,9 +27,10 @@ interface Ctx {
 /** SQL condition "column's Paris date is inside the period" for a dated dataset. */
 export function inPeriodSql(def: DatasetDef, contract: Column[], p: Period, alias = ''): string {
   const col = `${alias}${ident(def.dateColumn!)}`;
-  const isTs = contract.find((c) => c.name === def.dateColumn)?.sqlType === 'TIMESTAMPTZ';
+  const isTs = contract.find((c) => c.name === def.dateColumn)?.sqlType === 'TIMESTAMP';
+  // Instants are stored as Paris wall-clock time, so the period's bounds compare directly.
   return isTs
-    ? `(${col} >= TIMESTAMPTZ ${literal(`${p.start} 00:00:00`)} AND ${col} < TIMESTAMPTZ ${literal(`${p.end} 00:00:00`)})`
+    ? `(${col} >= TIMESTAMP ${literal(`${p.start} 00:00:00`)} AND ${col} < TIMESTAMP ${literal(`${p.end} 00:00:00`)})`
     : `(${col} >= DATE ${literal(p.start)} AND ${col} < DATE ${literal(p.end)})`;
 }
 
@@ -39,7 +40,7 @@ export async function replaceDated(wh: Warehouse, def: DatasetDef, contract: Col
   const replaced = await wh.exec(`DELETE FROM ${t} WHERE ${inPeriodSql(def, contract, ctx.period)}`);
   const cols = fixed.map((c) => ident(c.name)).join(', ');
   const inserted = await wh.exec(
-    `INSERT INTO ${t} (${cols}, _load_id) SELECT ${cols}, ${literal(ctx.loadId)} FROM ${ident(view)} WHERE _rn NOT IN ${bad} ORDER BY _rn`,
+    `INSERT INTO ${t} (${cols}, _load_id) SELECT ${cols}, ${literal(ctx.loadId)} FROM ${ident(view)} ${bad ? `WHERE _rn NOT IN ${bad}` : ''}`,
   );
   const items = contract.filter((c) => c.item);
   if (def.name === 'survey') {
@@ -47,7 +48,7 @@ export async function replaceDated(wh: Warehouse, def: DatasetDef, contract: Col
     for (const it of items) {
       await wh.exec(
         `INSERT INTO survey_answers SELECT respondent_key, wave_date, ${literal(it.name)}, ${ident(it.name)}, ${literal(ctx.loadId)}
-         FROM ${ident(view)} WHERE _rn NOT IN ${bad} AND ${ident(it.name)} IS NOT NULL`,
+         FROM ${ident(view)} WHERE ${bad ? `_rn NOT IN ${bad} AND ` : ''}${ident(it.name)} IS NOT NULL`,
       );
     }
   }
@@ -71,7 +72,7 @@ export async function upsertReference(
   const on = key.map((k) => `t.${ident(k)} = n.${ident(k)}`).join(' AND ');
   const eff = `DATE ${literal(ctx.period.start)}`;
   const load = literal(ctx.loadId);
-  await wh.run(`CREATE OR REPLACE TEMP TABLE _new AS SELECT ${cols} FROM ${ident(view)} WHERE _rn NOT IN ${bad}`);
+  await wh.run(`CREATE OR REPLACE TEMP TABLE _new AS SELECT ${cols} FROM ${ident(view)} ${bad ? `WHERE _rn NOT IN ${bad}` : ''}`);
   const changedCond = nonKey.length ? nonKey.map((c) => `n.${ident(c.name)} IS DISTINCT FROM t.${ident(c.name)}`).join(' OR ') : 'false';
   await wh.run(
     `CREATE OR REPLACE TEMP TABLE _chg AS SELECT n.*, t._valid_from AS _old_from FROM _new n JOIN ${t} t ON ${on} AND t._valid_to IS NULL WHERE ${changedCond}`,

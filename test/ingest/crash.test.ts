@@ -14,9 +14,9 @@ async function bigUses(dir: string, rows: number): Promise<void> {
   out.write('cafe_id,date,service,uses\n');
   for (let i = 0; i < rows; i++) {
     const day = String(1 + (i % 28)).padStart(2, '0');
-    if (!out.write(`C${1 + (i % 3)},2023-05-${day},bread,${1 + (i % 5)}\n`)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(`C${1 + (i % 3)},2023-05-${day},bread,${1 + (i % 5)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
-  await new Promise((r) => out.end(r));
+  await new Promise<void>((r) => out.end(() => r()));
 }
 
 describe('crash during ingest', () => {

@@ -37,22 +37,24 @@ describe('CSV dialects', () => {
     const csv = 'cafe_id;ts;category;amount_eur;qty\nC1;02/04/2023 10:15:00;boissons;12,50;2\nC1;02/04/2023 18:00:00;epicerie;-3,2;1\n';
     const r = await ingest(wh, folder({ 'sales.csv': csv }), '2023-Q2');
     expect(r.files[0]).toMatchObject({ decimalSeparator: ',', accepted: 2 });
-    // by hand: 12,50 → 12.5 ; -3,2 → -3.2; 10:15 Paris summer time (UTC+2) → 08:15Z
+    // by hand: 12,50 → 12.5 ; -3,2 → -3.2; times kept as Paris wall-clock time
     expect(await wh.all('SELECT ts, amount_eur FROM sales ORDER BY ts')).toEqual([
-      { ts: '2023-04-02T08:15:00.000Z', amount_eur: 12.5 },
-      { ts: '2023-04-02T16:00:00.000Z', amount_eur: -3.2 },
+      { ts: '2023-04-02 10:15:00', amount_eur: 12.5 },
+      { ts: '2023-04-02 18:00:00', amount_eur: -3.2 },
     ]);
   });
 
-  it('places a sale at 23:30 on 30 June (Paris) in Q2 and one at 00:30 on 1 July in Q3', async () => {
-    const csv = 'cafe_id,ts,category,amount_eur\nC1,2023-06-30 23:30:00,boissons,2\nC1,2023-07-01 00:30:00,boissons,2\nC1,2023-06-30T22:30:00Z,boissons,2\n';
+  it('places a sale at 23:30 on 30 June (Paris) in Q2, one at 00:30 on 1 July in Q3, converting offsets to Paris time', async () => {
+    const csv = 'cafe_id,ts,category,amount_eur\nC1,2023-06-30 23:30:00+02:00,boissons,2\nC1,2023-07-01 00:30:00+02,boissons,2\nC1,2023-06-30T22:30:00Z,boissons,2\nC1,2023-06-30T20:00:00Z,boissons,2\n';
     const r = await ingest(wh, folder({ 'sales.csv': csv }), '2023-Q2', { threshold: 1 });
     // by hand: line 3 is 1 July 00:30 Paris → outside Q2; line 4 is 22:30Z = 00:30 Paris on 1 July → outside too
     expect(r.files[0]!.rejects.map((x) => [x.line, x.reason])).toEqual([
       [3, 'outside period 2023-Q2'],
       [4, 'outside period 2023-Q2'],
     ]);
-    expect(r.files[0]).toMatchObject({ read: 3, accepted: 1, rejected: 2 });
+    expect(r.files[0]).toMatchObject({ read: 4, accepted: 2, rejected: 2 });
+    // by hand: 20:00Z in summer (UTC+2) is 22:00 in Paris
+    expect(await wh.all('SELECT ts FROM sales ORDER BY ts')).toEqual([{ ts: '2023-06-30 22:00:00' }, { ts: '2023-06-30 23:30:00' }]);
   });
 });
 
