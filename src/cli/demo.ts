@@ -10,6 +10,9 @@ import { Warehouse } from '../db/warehouse.ts';
 import { generateDemo } from '../demo/generate.ts';
 import { ingestFolder } from '../ingest/ingest.ts';
 import { parsePeriod } from '../period.ts';
+import { defaultConfig } from '../config.ts';
+import { runPeriod } from '../run.ts';
+import { printHeadline } from './figures.ts';
 import { printIngest, type GlobalOpts } from './shared.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -46,6 +49,16 @@ export function registerDemo(program: Command): void {
           printIngest(r, { maxRejects: 5 });
           out(r.message);
         }
+        out();
+        out(`== run --period ${year}`);
+        const run = await runPeriod(wh, parsePeriod(String(year)), { config: defaultConfig() });
+        for (const w of run.warnings.slice(0, 5)) out(`warning: ${w.message}`);
+        if (run.warnings.length > 5) out(`(${run.warnings.length - 5} more warnings: cafe-impact explain km_saved --period ${year})`);
+        out();
+        await printHeadline(wh, String(year));
+        out();
+        out('The data is synthetic (see datasets/demo/README.md): the figures show the method, not the network.');
+        out(`Next: cafe-impact --warehouse ${path} figures --period ${year} --format csv | explain km_saved --period ${year}`);
       } finally {
         wh.close();
       }

@@ -17,6 +17,7 @@ import { terminalReporter } from './progress.ts';
 import { err, jsonSummary, out, parseThreshold, printIngest, withWarehouse } from './shared.ts';
 import { registerReference } from './reference.ts';
 import { registerDemo } from './demo.ts';
+import { registerFigures } from './figures.ts';
 
 export function buildProgram(): Command {
   const program = new Command('cafe-impact')
@@ -126,6 +127,7 @@ export function buildProgram(): Command {
     });
 
   registerReference(program);
+  registerFigures(program);
   registerDemo(program);
   return program;
 }

@@ -186,7 +186,7 @@ export interface DatasetDef {
   /** Column filled with the last day of the period being ingested when absent or empty. */
   periodEndDefault?: string;
   /** Cross-field rules: an SQL condition over the typed row that must hold (null counts as holding). */
-  rules?: { column: string; sql: string; reason: string }[];
+  rules?: { column: string; sql: string; reason: string; always?: boolean }[];
 }
 
 export const DATASETS: Record<string, DatasetDef> = {
@@ -195,7 +195,16 @@ export const DATASETS: Record<string, DatasetDef> = {
   participation: { name: 'participation', kind: 'dated', schema: participation, dateColumn: 'date', cafeColumn: 'cafe_id', people: true, description: 'Participation of people in the co-construction of their café' },
   events: { name: 'events', kind: 'dated', schema: events, unique: ['event_id'], dateColumn: 'date', cafeColumn: 'cafe_id', description: 'Events organised by cafés, with the partners involved' },
   suppliers: { name: 'suppliers', kind: 'dated', schema: suppliers, dateColumn: 'last_order_on', cafeColumn: 'cafe_id', description: 'Suppliers worked with in the period', periodEndDefault: 'last_order_on',
-    rules: [{ column: 'lon', sql: '(lat is null) = (lon is null)', reason: 'lat and lon must be given together' }] },
+    rules: [
+      { column: 'lon', sql: '(lat is null) = (lon is null)', reason: 'lat and lon must be given together' },
+      {
+        column: 'lat',
+        always: true,
+        // _folder_positions: the positions in the same folder's commune_positions file
+        sql: 'lat is not null or commune_insee in (select commune_insee from commune_positions union all select commune_insee from _folder_positions)',
+        reason: 'is missing and the supplier\'s commune has no known position (import the communes file: cafe-impact reference import communes <file>)',
+      },
+    ] },
   survey: { name: 'survey', kind: 'dated', schema: survey, unique: ['respondent_key', 'wave_date'], dateColumn: 'wave_date', people: true, description: 'Residents\' survey: one row per respondent, one column per questionnaire item' },
   cafes: { name: 'cafes', kind: 'reference', schema: cafes, key: ['cafe_id'], description: 'The cafés of the network',
     rules: [

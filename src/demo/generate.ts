@@ -9,6 +9,8 @@
  *   718 residents mobilised; the Guinguette mobile's 24 dates in 15 communes).
  * - Files use real office formats on purpose (Windows-1252, `;`, decimal commas, French dates,
  *   a BOM, CRLF) and `YYYY-Q2/service_uses.csv` carries a handful of deliberately bad rows.
+ * - `reference/commune_positions.csv` gives a synthetic position to every commune the demo uses
+ *   (the ingestion needs one for a supplier without coordinates; the repository ships no real ones).
  * - Deterministic: one seeded PRNG (forked into named streams), never Math.random or the clock;
  *   the same options give byte-identical files. Large files are streamed with backpressure.
  */
@@ -241,13 +243,14 @@ export async function generateDemo(opts: GenerateDemoOptions): Promise<DemoSumma
   const panel = surveyPanel(root.fork('survey-panel'), world, candidates);
   const events = [...buildCafeEvents(root.fork('events'), world, suppliers), ...guinguette.events]
     .sort((a, b) => a.day.i - b.day.i || cmp(a.cafeId, b.cafeId));
+  const positions = buildCommunePositions(root.fork('commune-positions'), world, facilities, candidates, suppliers, events);
 
   const files: DemoFile[] = [];
   const badRows: DemoBadRow[] = [];
   const collect = (w: CsvWriter) => w.close().then((f) => { files.push(f); badRows.push(...w.bad); });
 
   await mkdir(path.join(out, 'reference'), { recursive: true });
-  await writeReference(out, world, facilities, staff, candidates, collect);
+  await writeReference(out, world, facilities, staff, candidates, positions, collect);
   progress('reference tables written');
 
   const km: Record<FacilityService, number> = { bread: 0, cash: 0, post: 0 };
@@ -1013,10 +1016,55 @@ function buildGuinguette(rng: Rng, world: World, sirens: Set<string>): Guinguett
   };
 }
 
+// ---------------------------------------------------------------- commune positions
+
+/** `source` of every row of `reference/commune_positions.csv`. */
+const COMMUNE_POSITION_SOURCE = 'demo-synthetic';
+
+interface CommunePosition { code: string; lat: number; lon: number }
+
+/**
+ * A synthetic position for every commune the demo uses (cafés, facilities, candidates and the
+ * survey's communes, events, suppliers), sorted by code: the ingestion refuses a supplier without
+ * coordinates whose commune has no known position, and the repository ships no real positions.
+ * The position is the one the generator already uses for the commune when there is one (the
+ * café's; else the first located supplier's, in file order); otherwise a point scattered around
+ * the department's approximate centre as for cafés, drawn from a stream forked per commune code
+ * (so a commune's position depends only on the seed and its code).
+ */
+function buildCommunePositions(
+  rng: Rng, world: World, facilities: Facility[], candidates: Candidate[], suppliers: SupplierPlan, events: EventRow[],
+): CommunePosition[] {
+  const known = new Map<string, [number, number]>();
+  for (const cafe of world.cafes) if (!known.has(cafe.commune.code)) known.set(cafe.commune.code, [cafe.lat, cafe.lon]);
+  for (const { supplier: s } of suppliers.rows) {
+    if (s.lat !== undefined && s.lon !== undefined && !known.has(s.commune)) known.set(s.commune, [s.lat, s.lon]);
+  }
+  const used = new Set<string>([
+    ...world.cafes.map((c) => c.commune.code),
+    ...facilities.flatMap((f) => (f.commune === undefined ? [] : [f.commune])),
+    ...candidates.map((c) => c.commune.code),
+    ...Object.values(surveyCommunes(world, candidates)).flat(),
+    ...events.map((e) => e.commune),
+    ...suppliers.rows.map((r) => r.supplier.commune),
+  ]);
+  const departmentOf = new Map<string, string>();
+  for (const [d, list] of world.communesByDept) for (const c of list) departmentOf.set(c.code, d);
+  return [...used].sort(cmp).map((code) => {
+    const position = known.get(code);
+    if (position) return { code, lat: position[0], lon: position[1] };
+    const centre = DEPARTMENT_CENTRES[departmentOf.get(code) ?? ''];
+    if (!centre) throw new Error(`commune ${code} has no department centre`);
+    const r = rng.fork(code);
+    const [lat, lon] = scatter(r, centre[0], centre[1], 40 * Math.sqrt(r.next()));
+    return { code, lat, lon };
+  });
+}
+
 // ---------------------------------------------------------------- writers per dataset
 
 async function writeReference(
-  out: string, world: World, facilities: Facility[], staff: StaffRow[], candidates: Candidate[],
+  out: string, world: World, facilities: Facility[], staff: StaffRow[], candidates: Candidate[], positions: CommunePosition[],
   collect: (w: CsvWriter) => Promise<void>,
 ): Promise<void> {
   await collect(await writeCafes(out, 'reference/cafes.csv', world.cafes, 'reference'));
@@ -1041,6 +1089,11 @@ async function writeReference(
   await q.header(['item_id', 'label', 'scale_min', 'scale_max', 'direction', 'dimension']);
   for (const x of QUESTIONNAIRE) await q.row([x.item_id, x.label, String(x.scale_min), String(x.scale_max), x.direction, x.dimension]);
   await collect(q);
+
+  const p = new CsvWriter(out, 'reference/commune_positions.csv', 'commune_positions', UTF8_CSV);
+  await p.header(['commune_insee', 'lat', 'lon', 'source']);
+  for (const x of positions) await p.row([x.code, x.lat.toFixed(5), x.lon.toFixed(5), COMMUNE_POSITION_SOURCE]);
+  await collect(p);
 }
 
 /** The café list: the reference one in Windows-1252 with `;` (an office export), the Q3 update in UTF-8. */
@@ -1152,6 +1205,13 @@ function readmeText(s: DemoSummary): string {
     'The communes are real (current communes under 3,500 inhabitants); every position, person,',
     'business, SIREN and figure is made up. Positions are scattered around rounded department',
     'centres. Magnitudes follow the network\'s 2023 activity report at scale 1.',
+    '',
+    '`reference/commune_positions.csv` gives a synthetic position (source `demo-synthetic`) to every',
+    'commune used anywhere in the demo: the ingestion refuses a supplier without coordinates whose',
+    'commune has no known position, and the repository does not ship the official communes file.',
+    'A café commune takes the café\'s position, another supplier commune a located supplier\'s, the',
+    'others a point near their department\'s approximate centre. Load the demo into its own',
+    'warehouse: in one that holds the real commune positions, these would replace them.',
     '',
     'The generator validates nothing: the ingestion does. Some files are deliberately written in',
     'office formats (Windows-1252, `;` separators, decimal commas, dd/mm/yyyy dates, a byte-order',

@@ -114,7 +114,7 @@ export function buildChecks(
     if (c.pseudonym) add(c.name, `regexp_full_match(${v}, '(0033|33|0)[1-9][0-9]{8}')`, reasons.looksLikePhone());
   }
   if (def.cafeColumn) add(def.cafeColumn, `_s_${def.cafeColumn} IS NOT NULL AND _known_cafe IS NULL`, reasons.unknownCafe());
-  for (const r of def.rules ?? []) if (isPresent.has(r.column) || contract.some((c) => c.name === r.column && c.default !== undefined)) add(r.column, `NOT (${r.sql})`, r.reason);
+  for (const r of def.rules ?? []) if (r.always || isPresent.has(r.column) || contract.some((c) => c.name === r.column && c.default !== undefined)) add(r.column, `NOT (${r.sql})`, r.reason);
   if (def.kind === 'dated' && def.dateColumn) {
     const d = ident(def.dateColumn);
     const dateCol = contract.find((c) => c.name === def.dateColumn)!;

@@ -191,7 +191,9 @@ export async function ingestFiles(
   let failure: Error | undefined;
   const staged: Staged[] = [];
   try {
-    await wh.run('CREATE OR REPLACE TEMP TABLE _folder_cafes (cafe_id VARCHAR); CREATE OR REPLACE TEMP TABLE _folder_items (item_id VARCHAR, label VARCHAR, scale_min BIGINT, scale_max BIGINT)');
+    await wh.run(`CREATE OR REPLACE TEMP TABLE _folder_cafes (cafe_id VARCHAR);
+      CREATE OR REPLACE TEMP TABLE _folder_positions (commune_insee VARCHAR);
+      CREATE OR REPLACE TEMP TABLE _folder_items (item_id VARCHAR, label VARCHAR, scale_min BIGINT, scale_max BIGINT)`);
     for (const f of todo) {
       const ff = facts.get(f.path)!;
       opts.reporter?.fileStart?.(basename(f.source ?? f.path), f.dataset.name, ff.size);
@@ -224,7 +226,7 @@ export async function ingestFiles(
     failure = e as Error;
   } finally {
     for (const st of staged) await dropStaged(wh, st).catch(() => undefined);
-    await wh.run('DROP TABLE IF EXISTS _folder_cafes; DROP TABLE IF EXISTS _folder_items').catch(() => undefined);
+    await wh.run('DROP TABLE IF EXISTS _folder_cafes; DROP TABLE IF EXISTS _folder_positions; DROP TABLE IF EXISTS _folder_items').catch(() => undefined);
     rmSync(work, { recursive: true, force: true });
   }
   sortReports(reports, files);
@@ -348,6 +350,9 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): P
 
   if (f.dataset.name === 'cafes') {
     await wh.run(`INSERT INTO _folder_cafes SELECT cafe_id FROM ${ident(checks.view)}${badSet ? ` WHERE _rn NOT IN ${badSet}` : ''}`);
+  }
+  if (f.dataset.name === 'commune_positions') {
+    await wh.run(`INSERT INTO _folder_positions SELECT commune_insee FROM ${ident(checks.view)}${badSet ? ` WHERE _rn NOT IN ${badSet}` : ''}`);
   }
   if (f.dataset.name === 'questionnaire') {
     await wh.run(`INSERT INTO _folder_items SELECT item_id, label, scale_min, scale_max FROM ${ident(checks.view)}${badSet ? ` WHERE _rn NOT IN ${badSet}` : ''}`);

@@ -196,6 +196,65 @@ describe('generateDemo', () => {
     expect(q2.every((s) => (s.ts as string).startsWith(`${YEAR}-0`) && /^-?\d+\.\d{2}$/.test(s.amount_eur as string))).toBe(true);
   });
 
+  describe('reference/commune_positions.csv', () => {
+    const readPositions = async () => parseCsv(await readUtf8('reference/commune_positions.csv'), ',');
+    const readAll = async (name: string) => (await Promise.all(quarters.map(async (q) => {
+      const file = summary.files.find((f) => f.path === `${q}/${name}`);
+      return file ? parseCsv(await readUtf8(file.path), file.delimiter) : [];
+    }))).flat();
+
+    it('is listed in the summary and in the README, as UTF-8 with `,`', async () => {
+      const file = summary.files.find((f) => f.path === 'reference/commune_positions.csv');
+      expect(file).toMatchObject({ dataset: 'commune_positions', encoding: 'utf-8', delimiter: ',', badRows: 0 });
+      expect(file?.rows).toBeGreaterThan(summary.cafes);
+      expect((await readUtf8('reference/commune_positions.csv')).split('\n')[0]).toBe('commune_insee,lat,lon,source');
+      expect(await readUtf8('README.md')).toContain('| `reference/commune_positions.csv` | commune_positions |');
+    });
+
+    it('has a row for the commune of every supplier without coordinates', async () => {
+      const positions = new Set((await readPositions()).map((p) => p.commune_insee));
+      const unlocated = (await readAll('suppliers.csv')).filter((s) => s.lat === '' || s.lon === '');
+      expect(unlocated.length).toBeGreaterThan(50);
+      for (const s of unlocated) expect(positions.has(s.commune_insee), `supplier ${s.siren} in ${s.commune_insee}`).toBe(true);
+    });
+
+    it('has one row per commune used anywhere in the demo, with unique codes', async () => {
+      const rows = await readPositions();
+      const codes = rows.map((p) => p.commune_insee as string);
+      expect(new Set(codes).size).toBe(codes.length);
+      expect(codes).toEqual([...codes].sort());
+      const cafes = parseCsv(iconv.decode(await readFile(path.join(dirA, 'reference/cafes.csv')), 'win1252'), ';');
+      const used = new Set([
+        ...cafes.map((c) => c.commune_insee),
+        ...parseCsv(await readUtf8('reference/candidates.csv'), ',').map((c) => c.commune_insee),
+        ...parseCsv(await readUtf8('reference/facilities.csv'), ',').map((f) => f.commune_insee).filter(Boolean),
+        ...(await readAll('events.csv')).map((e) => e.commune_insee),
+        ...(await readAll('suppliers.csv')).map((s) => s.commune_insee),
+        ...(await readAll('survey.csv')).map((r) => r.commune_insee),
+      ]);
+      expect([...used].sort()).toEqual(codes);
+      for (const code of codes) expect(population.has(code), code).toBe(true);
+    });
+
+    it('gives synthetic positions within metropolitan France, a café commune its café\'s', async () => {
+      const rows = await readPositions();
+      for (const p of rows) {
+        const lat = Number(p.lat);
+        const lon = Number(p.lon);
+        expect(p.source, p.commune_insee).toBe('demo-synthetic');
+        expect(lat, p.commune_insee).toBeGreaterThanOrEqual(41);
+        expect(lat, p.commune_insee).toBeLessThanOrEqual(51.5);
+        expect(lon, p.commune_insee).toBeGreaterThanOrEqual(-5.5);
+        expect(lon, p.commune_insee).toBeLessThanOrEqual(10);
+        expect(p.lat).toMatch(/^\d+\.\d{5}$/);
+        expect(p.lon).toMatch(/^-?\d+\.\d{5}$/);
+      }
+      const byCode = new Map(rows.map((p) => [p.commune_insee, p]));
+      const cafes = parseCsv(iconv.decode(await readFile(path.join(dirA, 'reference/cafes.csv')), 'win1252'), ';');
+      for (const c of cafes) expect(byCode.get(c.commune_insee), c.cafe_id).toMatchObject({ lat: c.lat, lon: c.lon });
+    });
+  });
+
   it('matches the report at scale 1: residents, micro-enterprises, jobs, km saved', () => {
     const e = summary.expected;
     expect(e.residentsMobilised).toBe(718);

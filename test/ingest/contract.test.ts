@@ -167,3 +167,20 @@ describe('data dictionary', () => {
     expect(readFileSync(new URL('../../docs/DATA-DICTIONARY.md', import.meta.url), 'utf8')).toBe(dictionaryMarkdown());
   });
 });
+
+describe('suppliers without coordinates', () => {
+  it('fall back on their commune position when one is known, else are rejected with that reason', async () => {
+    const head = 'cafe_id,siren,name,legal_form,commune_insee,last_order_on';
+    // 51356 has no position yet: rejected
+    const a = await ingest(wh, folder({ 'suppliers.csv': `${head}\nC1,732829320,Boulangerie Martin,micro,51356,2023-05-02\n` }), '2023-Q2', { dryRun: true, threshold: 1 });
+    expect(a.files[0]!.rejects[0]).toMatchObject({ line: 2, column: 'lat', reason: "is missing and the supplier's commune has no known position (import the communes file: cafe-impact reference import communes <file>)" });
+    // with the commune's position in the same folder: accepted
+    const b = await ingest(
+      wh,
+      folder({ 'suppliers.csv': `${head}\nC1,732829320,Boulangerie Martin,micro,51356,2023-05-02\n`, 'commune_positions.csv': 'commune_insee,lat,lon,source\n51356,48.7,4.8,test\n' }),
+      '2023-Q2',
+      { dryRun: true },
+    );
+    expect(b.files.find((f) => f.dataset === 'suppliers')).toMatchObject({ accepted: 1, rejected: 0 });
+  });
+});

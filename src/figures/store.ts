@@ -1,0 +1,26 @@
+/** Reading published figures back: the latest successful run of a period and its provenance. */
+import type { Warehouse } from '../db/warehouse.ts';
+import { UserError } from '../errors.ts';
+import type { Figure, RunProvenance } from './types.ts';
+
+export async function latestRun(wh: Warehouse, period: string): Promise<RunProvenance & { warnings: { code: string; subject: string | null; message: string }[] }> {
+  const r = await wh.one<{ run_id: string; method_version: string; code_version: string; parameters: string; inputs: string }>(
+    `SELECT run_id, method_version, code_version, parameters::VARCHAR AS parameters, inputs::VARCHAR AS inputs
+     FROM runs WHERE period = $1 AND status = 'succeeded' ORDER BY started_at DESC, run_id DESC LIMIT 1`,
+    [period],
+  );
+  if (!r) throw new UserError(`no successful run for ${period}: run \`cafe-impact run --period ${period}\` first`);
+  const warnings = await wh.all<{ code: string; subject: string | null; message: string }>(
+    'SELECT code, subject, message FROM run_warnings WHERE run_id = $1 ORDER BY code, subject',
+    [r.run_id],
+  );
+  return { run_id: r.run_id, period, method_version: r.method_version, code_version: r.code_version, parameters: JSON.parse(r.parameters), inputs: JSON.parse(r.inputs), warnings };
+}
+
+export async function runFigures(wh: Warehouse, runId: string): Promise<Figure[]> {
+  return wh.all<Figure>(
+    `SELECT indicator, scope, scope_id, scope_label, period, value, unit, ci_low, ci_high, suppressed, run_id, method_version
+     FROM figures WHERE run_id = $1 ORDER BY indicator, scope, scope_id NULLS FIRST`,
+    [runId],
+  );
+}
