@@ -1,0 +1,199 @@
+/**
+ * Golden tests on a small hand-built network: every figure below is computed by hand in the
+ * comments. Positions are chosen on meridians so that distances follow from the formula with a
+ * pencil: along a meridian, haversine reduces to d = R × Δφ (radians), with R = 6371.0088 km:
+ *   0.1° → 6371.0088 × 0.1 × π/180 = 11.119508 km (to the millimetre)
+ *   0.05° → 5.559754 km, 0.2° → 22.239016 km, 0.3° → 33.358524 km, 0.0003° → 0.033359 km (33 m)
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config.ts';
+import type { Warehouse } from '../../src/db/warehouse.ts';
+import { figuresToJson } from '../../src/figures/export.ts';
+import { latestRun, runFigures } from '../../src/figures/store.ts';
+import { parsePeriod } from '../../src/period.ts';
+import { runPeriod } from '../../src/run.ts';
+import { folder, ingest, tempWarehouse } from '../helpers/warehouse.ts';
+
+const R = 6371.0088;
+const deg = (d: number) => (R * d * Math.PI) / 180; // along a meridian
+
+// Two cafés in real communes of the Marne (51) / Haute-Marne (52) — Grand Est (44); C3 in the Ain (01) — Auvergne-Rhône-Alpes (84).
+const CAFES = [
+  'cafe_id,name,commune_insee,lat,lon,model,stage,opened_on',
+  'C1,Café Un,51356,48.0,4.0,associative,operating,2021-01-01',
+  'C2,Café Deux,52448,48.0,5.0,entrepreneurial,operating,2021-01-01',
+  'C3,Café Trois,01001,46.0,5.0,participative,opening,2023-01-01',
+].join('\n');
+
+const FACILITIES = [
+  'facility_id,service,lat,lon,source',
+  'B1,bread,48.1,4.0,test', // 0.1° north of C1: 11.119508 km
+  'B2,bread,48.0003,4.0,test', // 33 m from C1: the café itself, skipped
+  'B3,bread,47.95,5.0,test', // 0.05° south of C2: 5.559754 km
+  'B4,bread,46.2,5.0,test', // 0.2° north of C3: 22.239016 km
+  'P1,post,48.3,4.0,test', // 0.3° north of C1: 33.358524 km; C2: farther than P2; C3: nearest post
+  'P2,post,48.1,5.0,test', // 0.1° north of C2: 11.119508 km
+].join('\n');
+// no cash facility at all: km_saved.cash cannot be computed, and the run must say so
+
+const USES = [
+  'cafe_id,date,service,uses',
+  'C1,2023-02-01,bread,10',
+  'C1,2023-05-01,bread,5', // C1 bread: 15 uses
+  'C1,2023-05-01,post,2',
+  'C2,2023-03-01,bread,20',
+  'C2,2023-03-01,cash,7', // no cash facility
+  'C2,2023-08-01,post,1',
+  'C3,2023-11-01,bread,4',
+].join('\n');
+
+// Employees (managers are not jobs created). Year 2023: 365 days.
+const STAFF = [
+  'cafe_id,person_key,start_on,role,contract,fte,end_on',
+  'C1,PMGR1,2020-01-01,manager,CDI,1,', // manager: not counted
+  'C1,PEMP1,2022-06-01,employee,CDI,0.5,', // whole year: 0.5 × 365
+  'C1,PEMP2,2023-07-01,apprentice,apprentissage,1,2023-12-31', // 1 Jul–31 Dec: 184 days
+  'C2,PEMP3,2023-01-01,employee,CDD,1,2023-01-31', // 31 days
+  'C2,PEMP3,2023-03-01,employee,CDD,1,2023-03-31', // the same person again: 31 days, counted once
+  'C3,PEMP4,2024-01-01,employee,CDI,1,', // starts after the period: not counted
+].join('\n');
+
+// Suppliers: C1 at (48.0, 4.0). S1 at 0.2° (22.2 km): local; S2 at 0.3° (33.4 km): not local.
+const SUPPLIERS = [
+  'cafe_id,siren,name,legal_form,commune_insee,lat,lon,spend_eur,last_order_on',
+  'C1,732829320,Boulangerie A,micro,51356,48.2,4.0,100.50,2023-03-01',
+  'C1,732829320,Boulangerie A,micro,51356,48.2,4.0,200.25,2023-09-01', // same SIREN: one supplier, spend 300.75
+  'C1,552100554,Ferme B,micro,51356,48.3,4.0,999,2023-04-01', // 33.4 km: not local
+  'C2,443061841,Brasserie C,company,52448,48.1,5.0,50,2023-04-01', // local, but not micro
+].join('\n');
+
+// Residents: C1 has 5 distinct residents (publishable), C2 has 2 (under 5: suppressed at café scope).
+const PARTICIPATION = [
+  'cafe_id,date,activity,person_key,role',
+  ...['PR01', 'PR02', 'PR03', 'PR04', 'PR05'].map((p) => `C1,2023-02-10,public_meeting,${p},resident`),
+  'C1,2023-06-10,workshop,PR01,resident', // PR01 again: counted once
+  'C1,2023-06-10,workshop,PEL01,elected', // not a resident
+  'C2,2023-06-10,volunteering,PR06,resident',
+  'C2,2023-06-10,volunteering,PR01,resident', // PR01 also at C2: once in the network, once at C2
+].join('\n');
+
+const EVENTS = [
+  'event_id,cafe_id,commune_insee,date,kind,attendance,association_ids,producer_ids,programme',
+  'E1,C2,52448,2023-05-20,concert,300,A1|A2,P1,guinguette_mobile',
+  'E2,C2,52045,2023-06-20,bal,200,A2|A3,P1|P2,guinguette_mobile',
+  'E3,C1,51356,2023-09-01,atelier,12,,,seniors',
+].join('\n');
+
+let wh: Warehouse;
+let fig: (indicator: string, scope?: string, id?: string | null) => number | null | undefined;
+let runId: string;
+let warnings: { code: string; subject: string | null; message: string }[];
+
+beforeAll(async () => {
+  wh = await tempWarehouse();
+  await ingest(wh, folder({ 'cafes.csv': CAFES, 'facilities.csv': FACILITIES, 'staff.csv': STAFF }), '2023-Q1');
+  await ingest(wh, folder({ 'service_uses.csv': USES, 'suppliers.csv': SUPPLIERS, 'participation.csv': PARTICIPATION, 'events.csv': EVENTS }), '2023');
+  const r = await runPeriod(wh, parsePeriod('2023'), { config: defaultConfig() });
+  runId = r.runId;
+  warnings = r.warnings;
+  const figures = await runFigures(wh, runId);
+  fig = (indicator, scope = 'network', id = null) => {
+    const f = figures.find((x) => x.indicator === indicator && x.scope === scope && x.scope_id === id);
+    return f === undefined ? undefined : f.value;
+  };
+});
+
+describe('kilometres saved', () => {
+  it('is distance to the nearest other facility × uses, per café and service', () => {
+    // bread: C1 15 × 11.119508 (B2 at 33 m is the café itself) + C2 20 × 5.559754 + C3 4 × 22.239016
+    //      = 166.79262 + 111.19508 + 88.956064 = 366.943764
+    expect(fig('km_saved.bread')).toBeCloseTo(15 * deg(0.1) + 20 * deg(0.05) + 4 * deg(0.2), 5);
+    expect(fig('km_saved.bread')).toBe(366.943764); // exact: distances kept to the millimetre
+    // post: C1 2 × 33.358524 (P1) + C2 1 × 11.119508 (P2) = 77.836556
+    expect(fig('km_saved.post')).toBe(77.836556);
+    expect(fig('km_saved')).toBe(444.78032); // 366.943764 + 77.836556, summed exactly
+    // earth_laps = 444.78032 / 40075.017
+    expect(fig('earth_laps')).toBeCloseTo(444.78032 / 40075.017, 12);
+    // by café: C1 = 166.79262 + 66.717048 = 233.509668
+    expect(fig('km_saved', 'cafe', 'C1')).toBe(233.509668);
+    // by region: Grand Est (44) = C1 + C2 = 233.509668 + 111.19508 + 11.119508 = 355.824256
+    expect(fig('km_saved', 'region', '44')).toBe(355.824256);
+    expect(fig('km_saved', 'model', 'participative')).toBe(88.956064);
+  });
+
+  it('is never a silent zero: no cash facility gives no cash figure and a warning naming it', () => {
+    expect(fig('km_saved.cash')).toBeUndefined();
+    expect(warnings.find((w) => w.code === 'no_facility')?.message).toBe(
+      'no cash facility in the warehouse for 3 cafés: their 7 cash uses count in no km_saved figure (import an ATM GeoJSON: cafe-impact reference import geojson <file>)',
+    );
+  });
+
+  it('keeps the nearest facility, its distance and the skipped self-facility for explain', async () => {
+    const d = await wh.all(`SELECT facility_id, distance_km, skipped_self, uses, km FROM run_km_detail WHERE run_id = $1 AND cafe_id = 'C1' AND service = 'bread'`, [runId]);
+    expect(d).toEqual([{ facility_id: 'B1', distance_km: 11.119508, skipped_self: ['B2'], uses: 15, km: 166.79262 }]);
+  });
+});
+
+describe('jobs, suppliers, residents, events', () => {
+  it('jobs besides managers: distinct people and FTE averaged over the days', () => {
+    // PEMP1, PEMP2, PEMP3 (PEMP4 starts in 2024; PMGR1 is a manager)
+    expect(fig('jobs.headcount')).toBe(3);
+    // (0.5 × 365 + 1 × 184 + 1 × 31 + 1 × 31) / 365 = 428.5 / 365
+    expect(fig('jobs.fte')).toBeCloseTo(428.5 / 365, 12);
+    // one person on a CDD: a cell under min_cell (5) describing people is not published
+    expect(fig('jobs.headcount', 'contract', 'CDD')).toBeNull();
+    expect(fig('jobs.fte', 'contract', 'CDD')).toBeNull();
+  });
+
+  it('local micro-enterprises: distinct SIRENs within 30 km of a café they supply, and their spend', () => {
+    expect(fig('suppliers.local_micro')).toBe(1); // 732829320 only (552100554 is 33.4 km away)
+    expect(fig('suppliers.local_micro.spend_eur')).toBe(300.75);
+    expect(fig('suppliers.local')).toBe(2); // + 443061841 (company, 11.1 km from C2)
+  });
+
+  it('residents mobilised: distinct residents, small cells suppressed', async () => {
+    expect(fig('residents.mobilised')).toBe(6); // PR01–PR06
+    expect(fig('residents.mobilised', 'cafe', 'C1')).toBe(5); // 5 ≥ min_cell 5: published
+    const c2 = (await runFigures(wh, runId)).find((f) => f.indicator === 'residents.mobilised' && f.scope === 'cafe' && f.scope_id === 'C2');
+    expect(c2).toMatchObject({ value: null, suppressed: true }); // 2 < 5
+  });
+
+  it('events, attendance and distinct partners, by programme', () => {
+    expect(fig('events.count')).toBe(3);
+    expect(fig('events.attendance')).toBe(512); // 300 + 200 + 12
+    expect(fig('events.associations', 'programme', 'guinguette_mobile')).toBe(3); // A1, A2, A3
+    expect(fig('events.producers', 'programme', 'guinguette_mobile')).toBe(2); // P1, P2
+    expect(fig('events.count', 'programme', 'seniors')).toBe(1);
+  });
+});
+
+describe('reproducibility', () => {
+  it('running the same period twice gives byte-identical figures but the run id', async () => {
+    const again = await runPeriod(wh, parsePeriod('2023'), { config: defaultConfig() });
+    const strip = (s: string, id: string) => s.replaceAll(id, 'RUN');
+    const a = strip(figuresToJson(await runFigures(wh, runId), { ...(await latestRun(wh, '2023')), run_id: runId }), runId);
+    const b = strip(figuresToJson(await runFigures(wh, again.runId), await latestRun(wh, '2023')), again.runId);
+    expect(b).toBe(a);
+  });
+
+  it('re-ingesting a corrected file and re-running changes exactly the affected figures', async () => {
+    const before = await runFigures(wh, (await latestRun(wh, '2023')).run_id);
+    // C3's bread uses corrected from 4 to 6: only km figures touching C3 change (+2 × 22.239016)
+    await ingest(wh, folder({ 'service_uses.csv': USES.replace('C3,2023-11-01,bread,4', 'C3,2023-11-01,bread,6') }), '2023');
+    const r = await runPeriod(wh, parsePeriod('2023'), { config: defaultConfig() });
+    const after = await runFigures(wh, r.runId);
+    const key = (f: { indicator: string; scope: string; scope_id: string | null }) => `${f.indicator}|${f.scope}|${f.scope_id}`;
+    const old = new Map(before.map((f) => [key(f), f.value]));
+    const changed = after.filter((f) => old.get(key(f)) !== f.value).map(key).sort();
+    expect(changed).toEqual(
+      [
+        'earth_laps|network|null',
+        'km_saved.bread|cafe|C3', 'km_saved.bread|department|01', 'km_saved.bread|model|participative', 'km_saved.bread|network|null', 'km_saved.bread|region|84', 'km_saved.bread|stage|opening',
+        'km_saved|cafe|C3', 'km_saved|department|01', 'km_saved|model|participative', 'km_saved|network|null', 'km_saved|region|84', 'km_saved|stage|opening',
+      ].sort(),
+    );
+    expect(after.length).toBe(before.length);
+    const f = after.find((x) => x.indicator === 'km_saved.bread' && x.scope === 'network')!;
+    expect(f.value).toBe(366.943764 + 2 * 22.239016);
+  });
+});

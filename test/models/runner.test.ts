@@ -1,0 +1,77 @@
+/** The model runner: order, parameters, checks that fail the run naming the model and rows. */
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config.ts';
+import { Warehouse } from '../../src/db/warehouse.ts';
+import { haversineKm } from '../../src/geo/haversine.ts';
+import { buildOrder, CheckFailed, dependencies, loadSqlModels, render, runModels, type SqlModel } from '../../src/models/runner.ts';
+import { parsePeriod } from '../../src/period.ts';
+import { allModels, runPeriod } from '../../src/run.ts';
+import { CAFES_CSV, folder, ingest, tempWarehouse } from '../helpers/warehouse.ts';
+
+const model = (name: string, sql: string, checks: SqlModel['checks'] = []): SqlModel => ({ type: 'sql', name, layer: 'staging', grain: 'test', description: '', checks, path: '', sql });
+
+describe('models', () => {
+  it('every model file states its grain and at least one check', () => {
+    for (const m of loadSqlModels()) {
+      expect(m.grain, m.name).not.toBe('');
+      expect(m.checks.length, m.name).toBeGreaterThan(0);
+    }
+  });
+
+  it('build in dependency order read from their SQL', () => {
+    const order = buildOrder(allModels()).map((m) => m.name);
+    const deps = dependencies(allModels());
+    for (const [m, ds] of deps) for (const d of ds) expect(order.indexOf(d), `${d} before ${m}`).toBeLessThan(order.indexOf(m));
+    expect([...deps.get('mart_km_saved')!].sort()).toEqual(['int_nearest_facility', 'stg_service_uses']);
+  });
+
+  it('render parameters as literals and refuse unknown ones', () => {
+    expect(render('select {{a}}, {{b}}, {{c}}', { a: { date: '2023-01-01' }, b: 1.5, c: true })).toBe("select DATE '2023-01-01', 1.5, true");
+    expect(() => render('select {{nope}}', {}, 'm')).toThrow('model m: unknown parameter {{nope}}');
+  });
+
+  it('a failed check fails the run, naming the model, the check and the rows', async () => {
+    const wh = await Warehouse.open(':memory:');
+    const models = [model('a', 'select 1 as id, 5 as x union all select 2, -3 union all select 2, 4', [{ kind: 'expression', sql: 'x >= 0' }])];
+    const err = await runModels(wh, models, {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckFailed);
+    expect((err as Error).message).toBe('model a: check expression(x >= 0) failed for 1 row, e.g. {"id":2,"x":-3}');
+    const dup = await runModels(wh, [model('b', 'select 1 as id union all select 1', [{ kind: 'unique', columns: ['id'] }])], {}).catch((e: Error) => e);
+    expect((dup as Error).message).toBe('model b: check unique(id) failed for 1 row, e.g. {"id":1,"n":2}');
+    wh.close();
+  });
+
+  it('a bad row that slipped into the warehouse stops the run at the model that sees it', async () => {
+    const wh = await tempWarehouse();
+    await ingest(wh, folder({ 'cafes.csv': CAFES_CSV }), '2023-Q1');
+    // bypass the ingestion on purpose: an employee contract with a negative FTE
+    await wh.run(`INSERT INTO staff VALUES ('C1', 'PX01', DATE '2023-01-01', 'employee', 'CDI', -1, NULL, NULL, NULL, 'manual', NULL)`);
+    const err = await runPeriod(wh, parsePeriod('2023'), { config: defaultConfig() }).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/^model mart_jobs: check expression\(fte_days >= 0\) failed for 1 row, e.g. \{"cafe_id":"C1","person_key":"PX01"/);
+    expect(await wh.scalar(`SELECT status FROM runs ORDER BY started_at DESC LIMIT 1`)).toBe('failed');
+    wh.close();
+  });
+
+  it('warn when a quarter of a yearly period has no service_uses, and fail with --strict', async () => {
+    const wh = await tempWarehouse();
+    await ingest(wh, folder({ 'cafes.csv': CAFES_CSV }), '2023-Q1');
+    await ingest(wh, folder({ 'service_uses.csv': 'cafe_id,date,service\nC1,2023-02-01,bread\nC1,2023-05-01,bread\n' }), '2023');
+    const r = await runPeriod(wh, parsePeriod('2023'), { config: defaultConfig() });
+    expect(r.warnings.filter((w) => w.code === 'empty_quarter').map((w) => w.message)).toEqual([
+      'no service_uses for 2023-Q3: kilometres saved for 2023 miss that quarter',
+      'no service_uses for 2023-Q4: kilometres saved for 2023 miss that quarter',
+    ]);
+    await expect(runPeriod(wh, parsePeriod('2023'), { config: defaultConfig(), strict: true })).rejects.toThrow('--strict: no service_uses for 2023-Q3, 2023-Q4 of 2023');
+    wh.close();
+  });
+
+  it('the SQL haversine macro (suppliers) agrees with the TypeScript one (facilities)', async () => {
+    const wh = await Warehouse.open(':memory:');
+    const pairs = [[48.6383, 4.9496, 48.6431, 4.9983], [48.8566, 2.3522, 43.2965, 5.3698], [46, 5, 46.2, 5]] as const;
+    for (const [a, b, c, d] of pairs) {
+      const sql = await wh.scalar<number>('SELECT haversine_km($1, $2, $3, $4, 6371.0088)', [a, b, c, d]);
+      expect(Math.abs(sql - haversineKm(a, b, c, d)) / haversineKm(a, b, c, d)).toBeLessThan(1e-12);
+    }
+    wh.close();
+  });
+});
