@@ -29,14 +29,20 @@ export function listMigrations(): Migration[] {
 export async function migrate(wh: Warehouse): Promise<void> {
   await wh.run(`CREATE TABLE IF NOT EXISTS meta_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`);
   const done = new Set((await wh.all<{ version: number }>('SELECT version FROM meta_migrations')).map((r) => r.version));
+  let changed = false;
   for (const m of listMigrations()) {
     if (done.has(m.version)) continue;
     await wh.transaction(async () => {
       await wh.run(m.sql);
       await wh.run('INSERT INTO meta_migrations VALUES ($1, $2, now())', [m.version, m.name]);
     });
+    changed = true;
   }
-  await refreshOfficialLists(wh);
+  changed = (await refreshOfficialLists(wh)) || changed;
+  // Write the schema into the database file now. Measured with DuckDB 1.5.6: a write-ahead log
+  // holding CREATE MACRO cannot be replayed after a crash ("GetDefaultDatabase with no default
+  // database set"), so a process killed before its first checkpoint would leave an unopenable file.
+  if (changed) await wh.run('CHECKPOINT');
 }
 
 /** Version of the official commune list installed with the package. */
@@ -47,10 +53,10 @@ export function decoupageVersion(): string {
 /** Bumped when the way the lists are derived changes, so existing warehouses reload them. */
 const LISTS_REVISION = 2;
 
-async function refreshOfficialLists(wh: Warehouse): Promise<void> {
+async function refreshOfficialLists(wh: Warehouse): Promise<boolean> {
   const version = `${decoupageVersion()}#${LISTS_REVISION}`;
   const current = await wh.scalar<string | undefined>(`SELECT value FROM meta WHERE key = 'decoupage_version'`);
-  if (current === version) return;
+  if (current === version) return false;
   const file = (name: string) => literal(require.resolve(`@etalab/decoupage-administratif/data/${name}.json`));
   await wh.transaction(async () => {
     await wh.run('DELETE FROM ref_communes; DELETE FROM ref_commune_codes; DELETE FROM ref_departments; DELETE FROM ref_regions;');
@@ -85,4 +91,5 @@ async function refreshOfficialLists(wh: Warehouse): Promise<void> {
     await wh.run('DROP TABLE _communes');
     await wh.run(`INSERT OR REPLACE INTO meta VALUES ('decoupage_version', $1)`, [version]);
   });
+  return true;
 }

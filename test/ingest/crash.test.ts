@@ -55,3 +55,16 @@ describe('crash during ingest', () => {
     expect(outcomes[0]).toBe('before');
   }, 120_000);
 });
+
+describe('crash right after the warehouse is created', () => {
+  it('leaves a warehouse that opens again (the schema is checkpointed, not left in the WAL)', async () => {
+    const path = join(tempDir(), 'fresh.duckdb');
+    const { execFileSync } = await import('node:child_process');
+    // A process that creates the warehouse, writes, and dies without closing it.
+    const script = `import('./src/db/warehouse.ts').then(async (m) => { const wh = await m.Warehouse.open(${JSON.stringify(path)}); await wh.run("INSERT INTO meta VALUES ('k', 'v')"); process.exit(0); })`;
+    execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { stdio: 'ignore' });
+    const wh = await Warehouse.open(path);
+    expect(await wh.scalar(`SELECT value FROM meta WHERE key = 'k'`)).toBe('v');
+    wh.close();
+  });
+});
