@@ -22,7 +22,8 @@ export const configSchema = z
         /** One-way (as the 2023 report computed it) or round trip. */
         round_trip: z.boolean().default(false),
         /** Road distance / crow-fly distance; 1 = crow-fly. */
-        detour_factor: z.number().min(1).max(3).default(1),
+        // at most 4 decimals: the trip factor enters the exact decimal sums as DECIMAL(9, 4)
+        detour_factor: z.number().min(1).max(3).refine((v) => Math.abs(v * 1e4 - Math.round(v * 1e4)) < 1e-6, 'at most 4 decimals').default(1),
         /** A nearest alternative farther than this is flagged in the run's warnings. */
         far_warning_km: z.number().positive().default(50),
         /** Earth's equatorial circumference, for "times around the Earth" (WGS84). */

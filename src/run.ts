@@ -159,10 +159,13 @@ async function collectWarnings(wh: Warehouse, config: Config): Promise<RunWarnin
   return out;
 }
 
+/** Datasets the models read (the others, e.g. sales or the survey, do not enter these figures). */
+const MODEL_INPUTS = ['cafes', 'facilities', 'staff', 'commune_positions', 'service_uses', 'participation', 'events', 'suppliers'];
+
 /** The input files behind a period's rows: every load that brought a row the models read. */
 export async function runInputs(wh: Warehouse, p: Period): Promise<{ dataset: string; file: string; sha256: string; load_id: string }[]> {
   const parts: string[] = [];
-  for (const def of Object.values(DATASETS)) {
+  for (const def of MODEL_INPUTS.map((n) => DATASETS[n]!)) {
     const t = ident(def.name);
     if (def.kind === 'dated') {
       const col = ident(def.dateColumn!);

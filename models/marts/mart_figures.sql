@@ -1,5 +1,6 @@
--- Every figure of the period, one row per indicator × scope. Sums are exact (integers, decimals)
--- and only converted to DOUBLE at the end, so a figure is the same to the last bit on every run.
+-- Every figure of the period, one row per indicator × scope. Sums are exact (integers, decimals);
+-- the few divisions (earth_laps, jobs.fte) are one floating-point operation on an exact sum, so a
+-- figure is the same to the last bit on every run.
 -- Counts of people under {{min_cell}} outside the network total are suppressed (value null).
 -- grain: one row per indicator × scope × scope_id
 -- check not_null: indicator, scope, unit, suppressed
@@ -15,6 +16,8 @@ km_figures as (
     select 'km_saved' as indicator, scope, scope_id, scope_label, sum(km) as value, 'km' as unit from km group by all
     union all
     select 'km_saved.' || service, scope, scope_id, scope_label, sum(km), 'km' from km group by all
+    union all
+    select 'km_saved', 'service', service, service, sum(km), 'km' from km where scope = 'network' group by service
     union all
     select 'earth_laps', 'network', null, null, sum(km) / CAST({{earth_circumference_km}} AS DECIMAL(12, 3)), 'laps'
     from km where scope = 'network' having count(*) > 0

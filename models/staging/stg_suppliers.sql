@@ -17,14 +17,14 @@ per_cafe as (
         first(name order by last_order_on desc, name) as name,
         first(legal_form order by last_order_on desc, legal_form) as legal_form,
         first(commune_insee order by last_order_on desc, commune_insee) as commune_insee,
-        first(lat order by last_order_on desc, lat) as lat,
-        first(lon order by last_order_on desc, lon) as lon,
+        -- the position as one pair (never the latitude of one line with the longitude of another)
+        first({'lat': lat, 'lon': lon} order by last_order_on desc, lat, lon) as pos,
         sum(CAST(spend_eur AS DECIMAL(18, 2))) as spend_eur,
         count(spend_eur) as spend_lines
     from lines group by siren, cafe_id
 )
 select s.siren, s.cafe_id, s.name, s.legal_form, s.commune_insee,
-    coalesce(s.lat, p.lat) as lat, coalesce(s.lon, p.lon) as lon,
-    case when s.lat is not null then 'supplier' when p.lat is not null then 'commune' end as position_source,
+    coalesce(s.pos.lat, p.lat) as lat, coalesce(s.pos.lon, p.lon) as lon,
+    case when s.pos.lat is not null then 'supplier' when p.lat is not null then 'commune' end as position_source,
     s.spend_eur, s.spend_lines
 from per_cafe s left join positions_then p on p.commune_insee = s.commune_insee

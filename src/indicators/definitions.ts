@@ -30,7 +30,7 @@ export const INDICATORS: IndicatorDef[] = [
     unit: 'laps',
     definition: 'Kilometres saved expressed as times around the Earth.',
     formula: 'km_saved / earth_circumference_km (40,075.017 km, WGS84 equator)',
-    parameters: ['km.earth_circumference_km'],
+    parameters: ['km.*'],
     detail: 'mart_km_saved',
   },
   {
@@ -57,8 +57,8 @@ export const INDICATORS: IndicatorDef[] = [
     parameters: ['suppliers.local_radius_km', 'km.earth_radius_km'],
     detail: 'mart_suppliers',
   },
-  { id: 'suppliers.local_micro.spend_eur', unit: 'EUR', definition: 'Spend with those local micro-enterprises, where the file gives it.', formula: 'Σ spend_eur over local micro suppliers', parameters: ['suppliers.local_radius_km'], detail: 'mart_suppliers' },
-  { id: 'suppliers.local', unit: 'suppliers', definition: 'Distinct local suppliers of any legal form.', formula: 'count(distinct siren) where haversine(supplier, café) ≤ local_radius_km', parameters: ['suppliers.local_radius_km'], detail: 'mart_suppliers' },
+  { id: 'suppliers.local_micro.spend_eur', unit: 'EUR', definition: 'Spend with those local micro-enterprises, where the file gives it.', formula: 'Σ spend_eur over local micro suppliers', parameters: ['suppliers.local_radius_km', 'km.earth_radius_km'], detail: 'mart_suppliers' },
+  { id: 'suppliers.local', unit: 'suppliers', definition: 'Distinct local suppliers of any legal form.', formula: 'count(distinct siren) where haversine(supplier, café) ≤ local_radius_km', parameters: ['suppliers.local_radius_km', 'km.earth_radius_km'], detail: 'mart_suppliers' },
   {
     id: 'residents.mobilised',
     unit: 'people',

@@ -1,6 +1,6 @@
 /**
- * The TypeScript model `int_nearest_facility`: for every café and every service with facilities
- * (bread, cash, post), the nearest other place offering it — a spatial-index search that SQL
+ * The TypeScript model `int_nearest_facility`: for every café and each of the services measured
+ * by distance (bread, cash, post), the nearest other place offering it — a spatial-index search that SQL
  * is poor at (src/geo/nearest.ts). Reads stg_cafes and stg_facilities, writes one row per
  * café × service with a status saying what happened, so nothing becomes a silent zero:
  *   ok           nearest facility found (distance rounded to the millimetre, for exact sums)

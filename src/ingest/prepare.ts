@@ -11,6 +11,7 @@ import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
+import { cutUtf8Tail } from '../util/csv.ts';
 
 export interface FileFacts {
   size: number;
@@ -35,7 +36,7 @@ export async function fileFacts(path: string): Promise<FileFacts> {
     }
     if (utf8) {
       const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-      const keep = incompleteTail(buf);
+      const keep = cutUtf8Tail(buf);
       utf8 = isUtf8(buf.subarray(0, buf.length - keep));
       carry = Buffer.from(buf.subarray(buf.length - keep));
     }
@@ -43,17 +44,6 @@ export async function fileFacts(path: string): Promise<FileFacts> {
   if (carry.length) utf8 = false;
   const { size } = await stat(path);
   return { size, sha256: hash.digest('hex'), utf8, bom };
-}
-
-/** Bytes at the end of buf that start a multi-byte UTF-8 character not yet complete. */
-function incompleteTail(buf: Buffer): number {
-  for (let k = 1; k <= Math.min(3, buf.length); k++) {
-    const b = buf[buf.length - k]!;
-    if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back
-    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    return need > k ? k : 0;
-  }
-  return 0;
 }
 
 /** Streams a Windows-1252 file into a UTF-8 copy. */

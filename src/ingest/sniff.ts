@@ -7,6 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import iconv from 'iconv-lite';
+import { detectDelimiter } from '../util/csv.ts';
 
 export type Encoding = 'utf-8' | 'utf-8-bom' | 'windows-1252';
 
@@ -61,17 +62,6 @@ export function utf8Prefix(buf: Buffer, complete: boolean): boolean {
   if (complete) return false;
   for (let cut = 1; cut <= 3 && cut < buf.length; cut++) if (isUtf8(buf.subarray(0, buf.length - cut))) return true;
   return false;
-}
-
-function detectDelimiter(line: string): Dialect['delimiter'] {
-  const counts = { ';': 0, ',': 0, '\t': 0 } as Record<Dialect['delimiter'], number>;
-  let inQuotes = false;
-  for (const ch of line) {
-    if (ch === '"') inQuotes = !inQuotes;
-    else if (!inQuotes && ch in counts) counts[ch as Dialect['delimiter']]++;
-  }
-  if (counts['\t'] > counts[';'] && counts['\t'] > counts[',']) return '\t';
-  return counts[';'] > counts[','] ? ';' : ',';
 }
 
 /** RFC 4180 records (quotes, doubled quotes, newlines inside quotes); blank lines skipped. */

@@ -14,7 +14,7 @@
  */
 import proj4 from 'proj4';
 import { UserError } from '../errors.ts';
-import { fieldCountProblem, findColumn, openCsv, requireColumn, type CsvInput } from './csv.ts';
+import { fieldCountProblem, findColumn, openCsv, requireColumn, type CsvInput } from '../util/csv.ts';
 import {
   IdRegistry, idSafe, mergeServiceTypes, newResult, normalizeInsee, parseDecimal, positionProblem, reject, shortHash, skip,
   type FacilityService, type ImportOptions, type ImportResult,

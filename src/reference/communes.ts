@@ -7,7 +7,7 @@
  * 2024 file, the three communes created on 1 January 2024 (60694, 85165, 85212) have none.
  */
 import { basename, extname } from 'node:path';
-import { fieldCountProblem, openCsv, requireColumn, type CsvInput } from './csv.ts';
+import { fieldCountProblem, openCsv, requireColumn, type CsvInput } from '../util/csv.ts';
 import { newResult, normalizeInsee, parseDecimal, positionProblem, reject, type ImportOptions, type ImportResult } from './types.ts';
 
 /** Default `source`: the file's name without extension (`communes_france_2024`), made id-safe. */

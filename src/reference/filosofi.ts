@@ -12,7 +12,7 @@
  * read = rows + skipped + rejects holds; `lines` gives the communes read.
  */
 import { UserError } from '../errors.ts';
-import { fieldCountProblem, openCsv, requireColumn, type CsvInput } from './csv.ts';
+import { fieldCountProblem, openCsv, requireColumn, type CsvInput } from '../util/csv.ts';
 import { newResult, normalizeInsee, parseDecimal, reject, type ImportOptions, type ImportResult } from './types.ts';
 
 /** Cell values meaning "no value" in INSEE files (secret, not available, not significant…). */

@@ -23,7 +23,7 @@ import { centerOfMass } from '@turf/turf';
 import type { Feature, Geometry, Polygon, MultiPolygon } from 'geojson';
 import { FACILITY_SERVICES } from '../contract/datasets.ts';
 import { InputError, UserError } from '../errors.ts';
-import { decodeText } from './csv.ts';
+import { decodeText } from '../util/csv.ts';
 import {
   IdRegistry, idSafe, mergeServiceTypes, newResult, normalizeInsee, positionProblem, reject, shortHash, skip,
   type FacilityService, type ImportOptions, type ImportResult,

@@ -11,7 +11,7 @@
  * or a placeholder like 09920), or a `code_insee` that is an INSEE country code 99xxx (the two
  * Monaco offices, 99138, which the file lists with pays = FRANCE).
  */
-import { fieldCountProblem, openCsv, requireColumn, findColumn, type CsvInput } from './csv.ts';
+import { fieldCountProblem, openCsv, requireColumn, findColumn, type CsvInput } from '../util/csv.ts';
 import {
   detach, newResult, normalizeInsee, parseDecimal, positionProblem, reject, skip,
   type ImportOptions, type ImportResult,

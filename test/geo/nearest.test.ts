@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/demo/prng.ts';
 import { FacilityIndex, bruteForceNearest, type FacilityPoint } from '../../src/geo/nearest.ts';
-import { findColumn, readCsv } from '../../src/reference/csv.ts';
+import { findColumn, readCsv } from '../../src/util/csv.ts';
 import { requireSharedData } from '../helpers/shared-data.ts';
 
 function expectRel(actual: number | undefined, expected: number, rel = 1e-9): void {

@@ -119,6 +119,7 @@ describe('kilometres saved', () => {
     // by region: Grand Est (44) = C1 + C2 = 233.509668 + 111.19508 + 11.119508 = 355.824256
     expect(fig('km_saved', 'region', '44')).toBe(355.824256);
     expect(fig('km_saved', 'model', 'participative')).toBe(88.956064);
+    expect(fig('km_saved', 'service', 'post')).toBe(77.836556); // the same as km_saved.post, by scope
   });
 
   it('is never a silent zero: no cash facility gives no cash figure and a warning naming it', () => {
@@ -190,6 +191,7 @@ describe('reproducibility', () => {
         'earth_laps|network|null',
         'km_saved.bread|cafe|C3', 'km_saved.bread|department|01', 'km_saved.bread|model|participative', 'km_saved.bread|network|null', 'km_saved.bread|region|84', 'km_saved.bread|stage|opening',
         'km_saved|cafe|C3', 'km_saved|department|01', 'km_saved|model|participative', 'km_saved|network|null', 'km_saved|region|84', 'km_saved|stage|opening',
+        'km_saved|service|bread',
       ].sort(),
     );
     expect(after.length).toBe(before.length);

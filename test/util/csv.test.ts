@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.ts';
-import { decodeText, detectDelimiter, fieldCountProblem, openCsv, parseCsv, readCsv } from '../../src/reference/csv.ts';
+import { decodeText, detectDelimiter, fieldCountProblem, openCsv, parseCsv, readCsv } from '../../src/util/csv.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cafe-ref-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -71,7 +71,7 @@ function bomOf(b: Uint8Array): { encoding: CsvEncoding; length: number } | null 
 }
 
 /** Bytes at the end of `b` that start a UTF-8 sequence the chunk cuts (0 to 3). */
-function cutUtf8Tail(b: Uint8Array): number {
+export function cutUtf8Tail(b: Uint8Array): number {
   for (let k = 1; k <= Math.min(3, b.length); k++) {
     const byte = b[b.length - k]!;
     if ((byte & 0xc0) === 0x80) continue; // continuation byte: look further back
