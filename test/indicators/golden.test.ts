@@ -122,6 +122,15 @@ describe('kilometres saved', () => {
     expect(fig('km_saved', 'service', 'post')).toBe(77.836556); // the same as km_saved.post, by scope
   });
 
+  it('round trip and road-detour options multiply every distance', async () => {
+    const c = defaultConfig();
+    const r = await runPeriod(wh, parsePeriod('2023'), { config: { ...c, km: { ...c.km, round_trip: true, detour_factor: 1.3 } } });
+    const f = (await runFigures(wh, r.runId)).find((x) => x.indicator === 'km_saved.bread' && x.scope === 'network');
+    // 366.943764 × 2 × 1.3 = 954.0537864, exact in decimals
+    expect(f?.value).toBe(954.0537864);
+    expect((await latestRun(wh, '2023')).parameters).toMatchObject({ km: { round_trip: true, detour_factor: 1.3 } });
+  });
+
   it('is never a silent zero: no cash facility gives no cash figure and a warning naming it', () => {
     expect(fig('km_saved.cash')).toBeUndefined();
     expect(warnings.find((w) => w.code === 'no_facility')?.message).toBe(

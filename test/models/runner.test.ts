@@ -75,3 +75,25 @@ describe('models', () => {
     wh.close();
   });
 });
+
+describe('config', () => {
+  it('validates the file and names the bad key', async () => {
+    const { loadConfig } = await import('../../src/config.ts');
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tempDir } = await import('../helpers/warehouse.ts');
+    const f = join(tempDir(), 'c.json');
+    writeFileSync(f, JSON.stringify({ km: { detour_factor: 1.23456 } }));
+    expect(() => loadConfig(f)).toThrow(`${f}: km.detour_factor: at most 4 decimals`);
+    writeFileSync(f, JSON.stringify({ km: { round_trip: true, radius: 1 } }));
+    expect(() => loadConfig(f)).toThrow(`${f}: km: Unrecognized key: "radius"`);
+    writeFileSync(f, JSON.stringify({ km: { round_trip: true }, suppliers: { local_radius_km: 20 } }));
+    const { config } = loadConfig(f);
+    // what is not given keeps its documented default
+    expect(config).toEqual({
+      km: { earth_radius_km: 6371.0088, self_radius_km: 0.05, round_trip: true, detour_factor: 1, far_warning_km: 50, earth_circumference_km: 40075.017 },
+      suppliers: { local_radius_km: 20 },
+      disclosure: { min_cell: 5 },
+    });
+  });
+});
