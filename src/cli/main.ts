@@ -67,13 +67,24 @@ export function buildProgram(): Command {
       await withWarehouse(cmd, async (wh) => {
         const s = await status(wh);
         const loads = await listLoads(wh, 10);
-        if (o.json) return out(JSON.stringify({ datasets: s, loads }, null, 2));
+        const runs = await wh.all<{ run_id: string; period: string; status: string; method_version: string; figures: number; warnings: number }>(
+          `SELECT r.run_id, r.period, r.status, r.method_version,
+                  (SELECT count(*) FROM figures f WHERE f.run_id = r.run_id) AS figures,
+                  (SELECT count(*) FROM run_warnings w WHERE w.run_id = r.run_id) AS warnings
+           FROM runs r ORDER BY r.started_at DESC LIMIT 5`,
+        );
+        if (o.json) return out(JSON.stringify({ datasets: s, loads, runs }, null, 2));
         out(`Warehouse ${wh.path}`);
         out();
         out(table(s.map((r) => ({ dataset: r.dataset, period: r.period ?? '(current)', rows: r.rows, loads: r.loads, last_load: r.last_load }))));
         out();
         out('Latest loads');
         out(table(loads.map((l) => ({ load: l.load_id, command: l.command, period: l.period, status: l.status, files: l.files, read: l.read, accepted: l.accepted, rejected: l.rejected }))));
+        if (runs.length) {
+          out();
+          out('Latest runs');
+          out(table(runs.map((r) => ({ run: r.run_id, period: r.period, status: r.status, method: r.method_version, figures: r.figures, warnings: r.warnings }))));
+        }
       });
     });
 

@@ -14,7 +14,7 @@
  */
 import proj4 from 'proj4';
 import { UserError } from '../errors.ts';
-import { fieldCountProblem, findColumn, openCsv, requireColumn, type CsvInput } from '../util/csv.ts';
+import { fieldCountProblem, findColumn, withCsv, requireColumn, type CsvInput } from '../util/csv.ts';
 import {
   IdRegistry, idSafe, mergeServiceTypes, newResult, normalizeInsee, parseDecimal, positionProblem, reject, shortHash, skip,
   type FacilityService, type ImportOptions, type ImportResult,
@@ -102,12 +102,7 @@ function typeIndex(types: Record<FacilityService, string[]>): Map<string, Facili
 
 /** Reads a BPE file and converts the rows of the selected types (see module comment). */
 export async function convertBpe(file: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  const csv = await openCsv(file);
-  try {
-    return await bpeFromCsv(csv, opts);
-  } finally {
-    await csv.close();
-  }
+  return withCsv(file, (csv) => bpeFromCsv(csv, opts));
 }
 
 /** Conversion of already parsed or streamed records of a BPE table; no I/O of its own. */

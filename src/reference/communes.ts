@@ -7,7 +7,7 @@
  * 2024 file, the three communes created on 1 January 2024 (60694, 85165, 85212) have none.
  */
 import { basename, extname } from 'node:path';
-import { fieldCountProblem, openCsv, requireColumn, type CsvInput } from '../util/csv.ts';
+import { fieldCountProblem, withCsv, requireColumn, type CsvInput } from '../util/csv.ts';
 import { newResult, normalizeInsee, parseDecimal, positionProblem, reject, type ImportOptions, type ImportResult } from './types.ts';
 
 /** Default `source`: the file's name without extension (`communes_france_2024`), made id-safe. */
@@ -17,12 +17,7 @@ export function sourceFromFile(file: string): string {
 }
 
 export async function convertCommunes(file: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  const csv = await openCsv(file);
-  try {
-    return await communesFromCsv(csv, opts);
-  } finally {
-    await csv.close();
-  }
+  return withCsv(file, (csv) => communesFromCsv(csv, opts));
 }
 
 /** Conversion of already parsed or streamed records of a communes table; no I/O of its own. */

@@ -12,7 +12,7 @@
  * read = rows + skipped + rejects holds; `lines` gives the communes read.
  */
 import { UserError } from '../errors.ts';
-import { fieldCountProblem, openCsv, requireColumn, type CsvInput } from '../util/csv.ts';
+import { fieldCountProblem, withCsv, requireColumn, type CsvInput } from '../util/csv.ts';
 import { newResult, normalizeInsee, parseDecimal, reject, type ImportOptions, type ImportResult } from './types.ts';
 
 /** Cell values meaning "no value" in INSEE files (secret, not available, not significant…). */
@@ -47,12 +47,7 @@ export function filosofiColumns(header: string[], codeIndex: number, year?: numb
 }
 
 export async function convertFilosofi(file: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  const csv = await openCsv(file);
-  try {
-    return await filosofiFromCsv(csv, opts);
-  } finally {
-    await csv.close();
-  }
+  return withCsv(file, (csv) => filosofiFromCsv(csv, opts));
 }
 
 /** Conversion of already parsed or streamed records of a Filosofi table; no I/O of its own. */

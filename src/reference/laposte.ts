@@ -11,7 +11,7 @@
  * or a placeholder like 09920), or a `code_insee` that is an INSEE country code 99xxx (the two
  * Monaco offices, 99138, which the file lists with pays = FRANCE).
  */
-import { fieldCountProblem, openCsv, requireColumn, findColumn, type CsvInput } from '../util/csv.ts';
+import { fieldCountProblem, withCsv, requireColumn, findColumn, type CsvInput } from '../util/csv.ts';
 import {
   detach, newResult, normalizeInsee, parseDecimal, positionProblem, reject, skip,
   type ImportOptions, type ImportResult,
@@ -30,12 +30,7 @@ export const LAPOSTE_KNOWN_TYPES = [
 const norm = (s: string) => s.trim().toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\s+/g, ' ');
 
 export async function convertLaPoste(file: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  const csv = await openCsv(file);
-  try {
-    return await laPosteFromCsv(csv, opts);
-  } finally {
-    await csv.close();
-  }
+  return withCsv(file, (csv) => laPosteFromCsv(csv, opts));
 }
 
 /** Conversion of already parsed or streamed records of a La Poste table; no I/O of its own. */

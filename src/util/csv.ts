@@ -232,6 +232,16 @@ async function* textChunks(handle: FileHandle, encoding: CsvEncoding, skip: numb
   if (rest) yield rest;
 }
 
+/** Opens a CSV file, hands its stream to `fn`, and closes the file whatever happens. */
+export async function withCsv<T>(file: string, fn: (csv: CsvStream) => Promise<T>): Promise<T> {
+  const csv = await openCsv(file);
+  try {
+    return await fn(csv);
+  } finally {
+    await csv.close();
+  }
+}
+
 /**
  * Opens a CSV file and streams its records: bounded memory whatever the file size (two passes
  * over the bytes when there is no BOM: one to tell UTF-8 from Windows-1252, one to parse).
