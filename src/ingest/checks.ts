@@ -59,12 +59,16 @@ export function buildChecks(
     } else if (c.sqlType === 'VARCHAR[]') {
       expr = `coalesce(list_filter(list_transform(string_split(${col}, '|'), x -> trim(x)), x -> x <> ''), [])`;
     } else if (c.sqlType === 'BIGINT') {
-      expr = `CASE WHEN ${col} = trunc(${col}) AND abs(${col}) < 9e15 THEN CAST(${col} AS BIGINT) END`;
+      // an empty cell takes the column's default, like an absent column; 2.5 becomes NULL (a reject)
+      const empty = c.default !== undefined ? `WHEN ${col} IS NULL THEN CAST(${sqlLiteral(c.default)} AS BIGINT) ` : '';
+      expr = `CASE ${empty}WHEN ${col} = trunc(${col}) AND abs(${col}) < 9e15 THEN CAST(${col} AS BIGINT) END`;
     } else if (c.sqlType === 'TIMESTAMP' && o.withOffsets) {
       // Instants with an offset, read as TIMESTAMPTZ: their Paris wall-clock time.
       expr = `timezone('Europe/Paris', CAST(${col} AS TIMESTAMPTZ))`;
     } else if (def.periodEndDefault === c.name) {
       expr = `coalesce(${col}, DATE ${literal(o.period.last)})`;
+    } else if (c.default !== undefined) {
+      expr = `coalesce(${col}, CAST(${sqlLiteral(c.default)} AS ${c.sqlType}))`;
     } else expr = col;
     select.push(`${expr} AS ${ident(c.name)}`);
     // The value as the file gave it, for the rejects table (whole numbers are staged as DOUBLE);

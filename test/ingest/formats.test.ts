@@ -164,3 +164,15 @@ describe('whole numbers', () => {
     expect(r.files[0]!.rejects).toMatchObject([{ line: 2, column: null, value: null, reason: 'has 3 fields, expected 4' }]);
   });
 });
+
+describe('empty cells', () => {
+  it('an empty cell of a column with a default takes the default, as an absent column does', async () => {
+    const csv = 'cafe_id,date,service,uses\nC1,2023-04-01,bread,\nC1,2023-04-02,bread,4\n';
+    const r = await ingest(wh, folder({ 'service_uses.csv': csv }), '2023-Q2');
+    expect(r.files[0]).toMatchObject({ read: 2, accepted: 2 });
+    expect(await wh.all('SELECT uses FROM service_uses ORDER BY date')).toEqual([{ uses: 1 }, { uses: 4 }]);
+    const s = await ingest(wh, folder({ 'sales.csv': 'cafe_id,ts,category,amount_eur,qty\nC1,2023-04-01 10:00:00,pain,1.2,\n' }), '2023-Q2');
+    expect(s.files[0]).toMatchObject({ accepted: 1 });
+    expect(await wh.scalar('SELECT qty FROM sales')).toBe(1);
+  });
+});
