@@ -11,6 +11,7 @@ import { IngestFailed, UserError } from '../errors.ts';
 import { ingestFolder, type IngestReport } from '../ingest/ingest.ts';
 import { listLoads, listRejects, status, unload } from '../loads.ts';
 import { parsePeriod } from '../period.ts';
+import { reload } from '../reload.ts';
 import { codeVersion } from '../version.ts';
 import { clip, num, table } from './format.ts';
 import { terminalReporter } from './progress.ts';
@@ -125,6 +126,20 @@ export function buildProgram(): Command {
         const removed = Object.entries(r.rowsRemoved).map(([d, n]) => `${num(n)} ${d}`).join(', ') || 'no rows';
         const reopened = Object.entries(r.versionsReopened).map(([d, n]) => `${num(n)} ${d}`).join(', ');
         out(`unloaded ${loadId}: removed ${removed}${reopened ? `; previous versions reopened: ${reopened}` : ''}`);
+      });
+    });
+
+  program
+    .command('reload')
+    .description('ingest again the archived raw files of an earlier load (same period), e.g. after an unload')
+    .argument('<load-id>')
+    .option('--threshold <share>', 'rejected share above which a file fails the ingest', '0.05')
+    .action(async (loadId: string, o: { threshold: string }, cmd: Command) => {
+      await withWarehouse(cmd, async (wh) => {
+        const r = await reload(wh, loadId, { threshold: parseThreshold(o.threshold) });
+        printIngest(r);
+        out();
+        out(`${r.message}${r.status === 'loaded' ? ` (load ${r.loadId}, from the archive of ${loadId})` : ''}`);
       });
     });
 

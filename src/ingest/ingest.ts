@@ -257,17 +257,25 @@ function emptyReport(f: FoundFile, ff: FileFacts, status: FileReport['status'], 
   return { dataset: f.dataset.name, file: basename(f.source ?? f.path), path: f.path, format: f.format, size: ff.size, sha256: ff.sha256, read: 0, accepted: 0, rejected: 0, replaced: 0, mappedCommunes: 0, status, message, rejects: [] };
 }
 
-/** The latest successful load touching this dataset and period brought the same content. */
+/**
+ * The same content is already what the warehouse holds for this dataset and period: the most
+ * recent load that wrote it is still loaded and brought this very file for this very period.
+ * For dated datasets an unloaded load counts as the most recent writer (its unload removed rows
+ * that had replaced the earlier ones, so the earlier file must load again); for reference
+ * datasets an unload reopens the versions it closed, so the earlier load is current again.
+ */
 async function isUnchanged(wh: Warehouse, def: DatasetDef, sha256: string, period: Period): Promise<boolean> {
-  const overlap = def.kind === 'dated' ? 'AND l.period_start < $3::DATE AND $2::DATE < l.period_end' : 'AND $2::VARCHAR IS NOT NULL AND $3::VARCHAR IS NOT NULL';
-  const last = await wh.one<{ sha256: string; period: string }>(
-    `SELECT f.sha256, l.period FROM load_files f JOIN loads l USING (load_id)
-     WHERE f.dataset = $1 AND l.status = 'loaded' AND f.status = 'loaded' ${overlap}
+  const dated = def.kind === 'dated';
+  const overlap = dated ? 'AND l.period_start < $3::DATE AND $2::DATE < l.period_end' : 'AND $2::VARCHAR IS NOT NULL AND $3::VARCHAR IS NOT NULL';
+  const statuses = dated ? "l.status IN ('loaded', 'unloaded')" : "l.status = 'loaded'";
+  const last = await wh.one<{ sha256: string; period: string; status: string }>(
+    `SELECT f.sha256, l.period, l.status FROM load_files f JOIN loads l USING (load_id)
+     WHERE f.dataset = $1 AND ${statuses} AND f.status = 'loaded' ${overlap}
      ORDER BY l.started_at DESC LIMIT 1`,
     [def.name, period.start, period.end],
   );
-  if (!last) return false;
-  return last.sha256 === sha256 && (def.kind === 'reference' || last.period === period.label);
+  if (!last || last.status !== 'loaded') return false;
+  return last.sha256 === sha256 && (!dated || last.period === period.label);
 }
 
 interface Ctx {

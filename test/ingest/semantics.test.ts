@@ -195,3 +195,19 @@ describe('unload', () => {
     await expect(unload(wh, c.loadId)).rejects.toThrow(`load ${c.loadId} is unloaded: only a loaded load can be unloaded`);
   });
 });
+
+describe('reload from the archive', () => {
+  it('after unloading a correction, the earlier load is re-ingested from its archived raw files', async () => {
+    const { reload } = await import('../../src/reload.ts');
+    const first = await ingest(wh, folder({ 'service_uses.csv': uses('2023-04-01', 10) }), '2023-Q2');
+    const original = await contents(wh, 'service_uses');
+    const fix = await ingest(wh, folder({ 'service_uses.csv': 'cafe_id,date,service,uses\nC2,2023-05-01,post,7\n' }), '2023-Q2');
+    await unload(wh, fix.loadId);
+    expect(await wh.scalar('SELECT count(*) FROM service_uses')).toBe(0); // the unload does not restore what the fix replaced
+    // the same file for the same period is not a no-op here: the latest writer was unloaded
+    const again = await reload(wh, first.loadId);
+    expect(again.status).toBe('loaded');
+    expect(again.files[0]).toMatchObject({ dataset: 'service_uses', read: 10, accepted: 10, sha256: first.files[0]!.sha256 });
+    expect(await contents(wh, 'service_uses')).toEqual(original);
+  });
+});
