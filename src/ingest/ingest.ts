@@ -28,7 +28,7 @@ import type { Period } from '../period.ts';
 import { codeVersion } from '../version.ts';
 import { buildChecks } from './checks.ts';
 import { indexRecords, recordAtDuckLine } from './lines.ts';
-import { fileErrors, pct } from './messages.ts';
+import { fileErrors } from './messages.ts';
 import { archiveFile, fileFacts, transcodeWin1252, type FileFacts } from './prepare.ts';
 import { detectDateFormat, detectDecimalComma, detectOffsets, detectTimestampFormat, sniffCsv, type Encoding } from './sniff.ts';
 import { otherFileColumns, stageCsv, stageOther, type FileFormat, type ReaderReject } from './stage.ts';
@@ -373,10 +373,10 @@ async function writeOne(wh: Warehouse, st: Staged, ctx: { period: Period; loadId
   const { file: f, report: rep, checks, contract, badSet } = st;
   let counts: WriteCounts;
   if (f.dataset.kind === 'dated') {
-    counts = await replaceDated(wh, f.dataset, contract, checks.view, badSet, [], ctx);
+    counts = await replaceDated(wh, f.dataset, contract, checks.view, badSet, ctx);
     if (counts.inserted !== rep.accepted) throw new Error(`row conservation broken for ${rep.file}: ${counts.inserted} inserted, ${rep.accepted} accepted`);
   } else {
-    counts = await upsertReference(wh, f.dataset, contract, checks.view, badSet, [], ctx, rep.file);
+    counts = await upsertReference(wh, f.dataset, contract, checks.view, badSet, ctx, rep.file);
   }
   rep.replaced = counts.replaced;
   if (counts.note) rep.message = [counts.note, rep.message].filter(Boolean).join('; ');
@@ -571,4 +571,3 @@ async function insertRejects(wh: Warehouse, loadId: string, r: FileReport): Prom
   app.closeSync();
 }
 
-export { pct };

@@ -34,7 +34,7 @@ export function inPeriodSql(def: DatasetDef, contract: Column[], p: Period, alia
     : `(${col} >= DATE ${literal(p.start)} AND ${col} < DATE ${literal(p.end)})`;
 }
 
-export async function replaceDated(wh: Warehouse, def: DatasetDef, contract: Column[], view: string, bad: string, _params: [], ctx: Ctx): Promise<WriteCounts> {
+export async function replaceDated(wh: Warehouse, def: DatasetDef, contract: Column[], view: string, bad: string, ctx: Ctx): Promise<WriteCounts> {
   const fixed = contract.filter((c) => !c.item);
   const t = ident(def.name);
   const replaced = await wh.exec(`DELETE FROM ${t} WHERE ${inPeriodSql(def, contract, ctx.period)}`);
@@ -61,7 +61,6 @@ export async function upsertReference(
   contract: Column[],
   view: string,
   bad: string,
-  _params: [],
   ctx: Ctx,
   file: string,
 ): Promise<WriteCounts> {
