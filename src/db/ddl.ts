@@ -17,7 +17,10 @@ export const REFERENCE_SYSTEM_COLUMNS = [
 ] as const;
 
 export function tableDdl(def: DatasetDef): string {
-  const cols = columnsOf(def.schema).map((c) => `  ${ident(c.name)} ${c.sqlType}${c.required || c.default !== undefined ? ' NOT NULL' : ''}`);
+  // Dated tables leave NOT NULL to the ingestion's checks: large files are written first as a
+  // pending load and checked in place (migration 004).
+  const notNull = (c: { required: boolean; default?: unknown }) => def.kind === 'reference' && (c.required || c.default !== undefined);
+  const cols = columnsOf(def.schema).map((c) => `  ${ident(c.name)} ${c.sqlType}${notNull(c) ? ' NOT NULL' : ''}`);
   const sys = (def.kind === 'dated' ? DATED_SYSTEM_COLUMNS : REFERENCE_SYSTEM_COLUMNS).map(([n, t]) => `  ${n} ${t}`);
   return `CREATE TABLE ${ident(def.name)} (\n${[...cols, ...sys].join(',\n')}\n);`;
 }

@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { literal } from './sql.ts';
+import { DATASETS } from '../contract/datasets.ts';
+import { ident, literal } from './sql.ts';
 import type { Warehouse } from './warehouse.ts';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -39,6 +40,7 @@ export async function migrate(wh: Warehouse): Promise<void> {
     changed = true;
   }
   changed = (await refreshOfficialLists(wh)) || changed;
+  changed = (await dropCrashedLoad(wh)) || changed;
   // Write the schema into the database file now. Measured with DuckDB 1.5.6: a write-ahead log
   // holding CREATE MACRO cannot be replayed after a crash ("GetDefaultDatabase with no default
   // database set"), so a process killed before its first checkpoint would leave an unopenable file.
@@ -90,6 +92,23 @@ async function refreshOfficialLists(wh: Warehouse): Promise<boolean> {
       INSERT INTO ref_regions SELECT code, nom FROM read_json(${file('regions')}, columns = {code: 'VARCHAR', nom: 'VARCHAR'})`);
     await wh.run('DROP TABLE _communes');
     await wh.run(`INSERT OR REPLACE INTO meta VALUES ('decoupage_version', $1)`, [version]);
+  });
+  return true;
+}
+
+/**
+ * A dated file's rows are written before its load commits (src/ingest/ingest.ts, direct mode);
+ * an ingest that crashed in between left them with a `pending_load` marker. Delete them, so the
+ * warehouse is as it was before that ingest.
+ */
+async function dropCrashedLoad(wh: Warehouse): Promise<boolean> {
+  const loadId = await wh.scalar<string | undefined>(`SELECT value FROM meta WHERE key = 'pending_load'`);
+  if (!loadId) return false;
+  await wh.transaction(async () => {
+    for (const def of Object.values(DATASETS).filter((d) => d.kind === 'dated')) {
+      await wh.run(`DELETE FROM ${ident(def.name)} WHERE _load_id = $1`, [loadId]);
+    }
+    await wh.run(`DELETE FROM meta WHERE key = 'pending_load'`);
   });
   return true;
 }

@@ -34,49 +34,84 @@ export interface Checks {
 
 const sqlLiteral = (v: unknown): string => (typeof v === 'number' ? String(v) : literal(String(v)));
 
+/**
+ * The final typed value of each contract column, from a source aliased `s` holding the file's
+ * columns as DuckDB read them: defaults for absent or empty cells, lists split, whole numbers
+ * checked (2.5 → NULL, a reject), commune codes of merged communes mapped through the returned
+ * joins (unless `rawCommunes`), instants with offsets converted to Paris time.
+ */
+export function valueExprs(
+  def: DatasetDef,
+  contract: Column[],
+  present: Column[],
+  o: { period: Period; withOffsets?: boolean; rawCommunes?: boolean },
+): { exprs: string[]; joins: string[] } {
+  const isPresent = new Set(present.map((c) => c.name));
+  const joins: string[] = [];
+  const exprs = contract.map((c, i) => {
+    const col = `s.${ident(c.name)}`;
+    const dflt = c.default !== undefined ? `CAST(${sqlLiteral(c.default)} AS ${c.sqlType})` : undefined;
+    if (!isPresent.has(c.name)) {
+      if (def.periodEndDefault === c.name) return `DATE ${literal(o.period.last)}`;
+      return dflt ?? `CAST(NULL AS ${c.sqlType})`;
+    }
+    if (c.commune && !o.rawCommunes) {
+      joins.push(`LEFT JOIN ref_commune_codes _cc${i} ON _cc${i}.code = ${col}`);
+      return `_cc${i}.current_code`;
+    }
+    if (c.sqlType === 'VARCHAR[]') return `coalesce(list_filter(list_transform(string_split(${col}, '|'), x -> trim(x)), x -> x <> ''), [])`;
+    if (c.sqlType === 'BIGINT') {
+      // an empty cell takes the column's default, like an absent column; 2.5 becomes NULL (a reject)
+      return `CASE ${dflt ? `WHEN ${col} IS NULL THEN ${dflt} ` : ''}WHEN ${col} = trunc(${col}) AND abs(${col}) < 9e15 THEN CAST(${col} AS BIGINT) END`;
+    }
+    // Instants with an offset, read as TIMESTAMPTZ: their Paris wall-clock time.
+    if (c.sqlType === 'TIMESTAMP' && o.withOffsets) return `timezone('Europe/Paris', CAST(${col} AS TIMESTAMPTZ))`;
+    if (def.periodEndDefault === c.name) return `coalesce(${col}, DATE ${literal(o.period.last)})`;
+    if (dflt) return `coalesce(${col}, ${dflt})`;
+    return col;
+  });
+  return { exprs, joins };
+}
+
+/** Rows already written (pending load): final values but for commune codes, mapped after the checks. */
+function writtenExprs(contract: Column[]): { exprs: string[]; joins: string[] } {
+  const joins: string[] = [];
+  const exprs = contract.map((c, i) => {
+    if (!c.commune) return `s.${ident(c.name)}`;
+    joins.push(`LEFT JOIN ref_commune_codes _cc${i} ON _cc${i}.code = s.${ident(c.name)}`);
+    return `_cc${i}.current_code`;
+  });
+  return { exprs, joins };
+}
+
+/**
+ * Checks over the rows of a file: staged in the temporary table `o.table` (the file as read),
+ * or, with `o.written`, already written to the dataset's table `o.table` as rows of a pending
+ * load. Written rows hold final values, so a value that did not survive its conversion (a whole
+ * number written 2.5) shows as missing there; the ingestion tells which from the raw text.
+ */
 export function buildChecks(
   def: DatasetDef,
   contract: Column[],
   present: Column[],
-  o: { table: string; period: Period; withOffsets?: boolean; firstRowid: bigint | number },
+  o: { table: string; period: Period; withOffsets?: boolean; firstRowid: bigint | number; written?: { loadId: string } },
 ): Checks {
-  const view = `${o.table}_v`;
+  const view = `${o.written ? `_pending_${o.table}` : o.table}_v`;
   const isPresent = new Set(present.map((c) => c.name));
-  const joins: string[] = [];
   // Temporary tables number rows from a large offset: _rn is the 0-based record ordinal. (The
   // offset is a literal: a scalar subquery here becomes a cross product that slows every scan.)
   const select: string[] = [`s.rowid - ${BigInt(o.firstRowid)} AS _rn`];
   const shownValues: string[] = [];
+  const { exprs, joins } = o.written ? writtenExprs(contract) : valueExprs(def, contract, present, o);
   contract.forEach((c, i) => {
     const col = `s.${ident(c.name)}`;
-    let expr: string;
-    if (!isPresent.has(c.name)) {
-      expr = c.default !== undefined ? `CAST(${sqlLiteral(c.default)} AS ${c.sqlType})` : `CAST(NULL AS ${c.sqlType})`;
-      if (def.periodEndDefault === c.name) expr = `DATE ${literal(o.period.last)}`;
-    } else if (c.commune) {
-      joins.push(`LEFT JOIN ref_commune_codes _cc${i} ON _cc${i}.code = ${col}`);
-      expr = `_cc${i}.current_code`;
-    } else if (c.sqlType === 'VARCHAR[]') {
-      expr = `coalesce(list_filter(list_transform(string_split(${col}, '|'), x -> trim(x)), x -> x <> ''), [])`;
-    } else if (c.sqlType === 'BIGINT') {
-      // an empty cell takes the column's default, like an absent column; 2.5 becomes NULL (a reject)
-      const empty = c.default !== undefined ? `WHEN ${col} IS NULL THEN CAST(${sqlLiteral(c.default)} AS BIGINT) ` : '';
-      expr = `CASE ${empty}WHEN ${col} = trunc(${col}) AND abs(${col}) < 9e15 THEN CAST(${col} AS BIGINT) END`;
-    } else if (c.sqlType === 'TIMESTAMP' && o.withOffsets) {
-      // Instants with an offset, read as TIMESTAMPTZ: their Paris wall-clock time.
-      expr = `timezone('Europe/Paris', CAST(${col} AS TIMESTAMPTZ))`;
-    } else if (def.periodEndDefault === c.name) {
-      expr = `coalesce(${col}, DATE ${literal(o.period.last)})`;
-    } else if (c.default !== undefined) {
-      expr = `coalesce(${col}, CAST(${sqlLiteral(c.default)} AS ${c.sqlType}))`;
-    } else expr = col;
-    select.push(`${expr} AS ${ident(c.name)}`);
+    select.push(`${exprs[i]} AS ${ident(c.name)}`);
     // The value as the file gave it, for the rejects table (whole numbers are staged as DOUBLE);
     // computed for the rejected rows only.
-    const shown = c.sqlType === 'BIGINT' ? `CASE WHEN ${col} = trunc(${col}) THEN CAST(${col} AS HUGEINT)::VARCHAR ELSE ${col}::VARCHAR END` : `${col}::VARCHAR`;
+    const shown = c.sqlType === 'BIGINT' && !o.written ? `CASE WHEN ${col} = trunc(${col}) THEN CAST(${col} AS HUGEINT)::VARCHAR ELSE ${col}::VARCHAR END` : `${col}::VARCHAR`;
     shownValues.push(`${isPresent.has(c.name) ? shown : 'NULL::VARCHAR'} AS ${ident(`_v_${c.name}`)}`);
     // The staged value itself (no conversion: the checks stay cheap on millions of rows).
-    select.push(`${isPresent.has(c.name) ? col : 'NULL'} AS ${ident(`_s_${c.name}`)}`);
+    select.push(`${isPresent.has(c.name) || o.written ? col : 'NULL'} AS ${ident(`_s_${c.name}`)}`);
   });
   // The checks read a second view that adds what only they need: whether the café is known, in
   // the warehouse or in this folder's cafes file (checked just before; a hash join, not `NOT IN (subquery)`, which is NULL-aware and several times slower).
@@ -84,7 +119,8 @@ export function buildChecks(
   const cafeJoin = def.cafeColumn
     ? `, _cafes.cafe_id AS _known_cafe FROM ${ident(view)} v LEFT JOIN (SELECT cafe_id FROM cafes UNION SELECT cafe_id FROM _folder_cafes) _cafes ON _cafes.cafe_id = v.${ident(`_s_${def.cafeColumn}`)}`
     : ` FROM ${ident(view)} v`;
-  const viewSql = `CREATE OR REPLACE TEMP VIEW ${ident(view)} AS SELECT ${select.join(', ')} FROM ${ident(o.table)} s ${joins.join(' ')};
+  const from = o.written ? `(SELECT rowid, * FROM ${ident(o.table)} WHERE _load_id = ${literal(o.written.loadId)})` : ident(o.table);
+  const viewSql = `CREATE OR REPLACE TEMP VIEW ${ident(view)} AS SELECT ${select.join(', ')} FROM ${from} s ${joins.join(' ')};
     CREATE OR REPLACE TEMP VIEW ${ident(checked)} AS SELECT v.*${cafeJoin}`;
 
   const problems: Problem[] = [];
@@ -102,6 +138,8 @@ export function buildChecks(
     if (c.required || (c.default === undefined && def.key?.includes(c.name))) add(c.name, `${raw} IS NULL${empty}`, reasons.required());
     if (!isPresent.has(c.name)) continue;
     if (c.sqlType === 'BIGINT') add(c.name, `${raw} IS NOT NULL AND ${v} IS NULL`, reasons.notType(c.sqlType));
+    // Written rows: a defaulted whole number is NULL only when its text was not one (see refineMissing).
+    if (o.written && c.sqlType === 'BIGINT' && c.default !== undefined) add(c.name, `${v} IS NULL`, reasons.required());
     if (c.enum) add(c.name, `${v} NOT IN (${c.enum.map((e) => literal(e)).join(', ')})`, reasons.notInEnum(c.enum));
     if (c.min !== undefined) add(c.name, `${v} < ${c.min}`, reasons.belowMin(c.min));
     if (c.max !== undefined) add(c.name, `${v} > ${c.max}`, reasons.aboveMax(c.max));
@@ -137,7 +175,7 @@ export function buildChecks(
   const badSql = `SELECT _rn, list_filter([${conds.join(', ')}], x -> x IS NOT NULL) AS problems
     FROM (SELECT *${dup} FROM ${ident(checked)}) WHERE ${any.join(' OR ') || 'false'}`;
   const valuesSql = (badTable: string) =>
-    `SELECT b._rn, b.problems, ${shownValues.join(', ')} FROM ${ident(badTable)} b JOIN ${ident(o.table)} s ON s.rowid = b._rn + ${BigInt(o.firstRowid)} ORDER BY b._rn`;
+    `SELECT b._rn, b.problems, ${shownValues.join(', ')} FROM ${ident(badTable)} b JOIN ${from} s ON s.rowid = b._rn + ${BigInt(o.firstRowid)} ORDER BY b._rn`;
   const communeCols = present.filter((c) => c.commune);
   const mappedSql = communeCols.length
     ? `SELECT ${communeCols.map((c) => `(SELECT count(*) FROM ${ident(o.table)} s JOIN ref_commune_codes m ON m.code = s.${ident(c.name)} WHERE m.code <> m.current_code)`).join(' + ')}`

@@ -21,18 +21,19 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Column } from '../contract/columns.ts';
 import { columnsOf } from '../contract/columns.ts';
 import { DATASETS, DIRECT_IDENTIFIER_COLUMNS, type DatasetDef } from '../contract/datasets.ts';
-import { ident } from '../db/sql.ts';
+import { ident, literal } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { IngestFailed, UserError } from '../errors.ts';
 import type { Period } from '../period.ts';
 import { codeVersion } from '../version.ts';
-import { buildChecks } from './checks.ts';
+import { buildChecks, valueExprs, type Problem } from './checks.ts';
 import { indexRecords, recordAtDuckLine } from './lines.ts';
-import { fileErrors } from './messages.ts';
+import { fileErrors, reasons } from './messages.ts';
 import { archiveFile, fileFacts, transcodeWin1252, type FileFacts } from './prepare.ts';
 import { detectDateFormat, detectDecimalComma, detectOffsets, detectTimestampFormat, sniffCsv, type Encoding } from './sniff.ts';
-import { otherFileColumns, stageCsv, stageOther, type FileFormat, type ReaderReject } from './stage.ts';
-import { replaceDated, upsertReference, type WriteCounts } from './write.ts';
+import { csvReaderSql, otherFileColumns, readerRejects as readReaderRejects, stageCsv, stageOther, type FileFormat, type ReaderReject } from './stage.ts';
+import { parseRecords } from './sniff.ts';
+import { inPeriodSql, replaceDated, upsertReference, type WriteCounts } from './write.ts';
 
 export interface IngestOptions {
   period: Period;
@@ -169,36 +170,54 @@ export async function ingestFiles(
   const work = mkdtempSync(join(tmpdir(), 'cafe-impact-'));
   const startedAt = new Date();
 
-  // Hash every file first: an unchanged file (same dataset, content and period) is a no-op.
-  const facts = new Map<string, FileFacts>();
-  for (const f of files) facts.set(f.path, await fileFacts(f.source ?? f.path));
+  const isDirect = (f: FoundFile) => f.format === 'csv' && f.dataset.kind === 'dated' && f.dataset.name !== 'survey';
+  const order = [...files.filter((x) => !isDirect(x)), ...files.filter(isDirect)];
+  // Hash the files one after the other in the background, in processing order: a file's hash
+  // (and UTF-8 check) is ready when its turn comes, computed while DuckDB works on the previous.
+  const facts = new Map<string, Promise<FileFacts>>();
+  let chain: Promise<unknown> = Promise.resolve();
+  for (const f of order) {
+    const p = chain.then(() => fileFacts(f.source ?? f.path));
+    p.catch(() => undefined); // awaited in turn; never an unhandled rejection
+    facts.set(f.path, p);
+    chain = p.catch(() => undefined);
+  }
   const reports: FileReport[] = [];
-  const todo: FoundFile[] = [];
-  for (const f of files) {
-    const ff = facts.get(f.path)!;
-    if (!opts.dryRun && (await isUnchanged(wh, f.dataset, ff.sha256, period))) {
-      reports.push(emptyReport(f, ff, 'unchanged', `same content already loaded for ${period.label}`));
-    } else todo.push(f);
-  }
-  if (todo.length === 0) {
-    rmSync(work, { recursive: true, force: true });
-    return { loadId, period: period.label, status: 'noop', files: reports, warnings, message: `nothing to do: every file is already loaded for ${period.label}` };
-  }
+  const archives: Promise<unknown>[] = [];
 
   // Phase 1, outside any transaction (DuckDB scans and writes transaction-local temporary tables
-  // at half speed): stage every file, run the checks, place the rejects, apply the threshold.
-  // Phase 2, one transaction: write every file, record the load, commit.
+  // at half speed): stage and check the reference files, the survey and Parquet/JSON files; read
+  // the dated CSV files straight into their tables as rows of a pending load and check them there
+  // (see checkOne); place the rejects; apply the threshold. Phase 2, one transaction: write the
+  // staged files, replace the period's earlier rows, record the load, commit. Any failure: roll
+  // back and delete the pending rows. A dry run stops after phase 1 and deletes them too.
   let failure: Error | undefined;
   const staged: Staged[] = [];
+  let inTransaction = false;
+  let pending = false;
   try {
     await wh.run(`CREATE OR REPLACE TEMP TABLE _folder_cafes (cafe_id VARCHAR);
       CREATE OR REPLACE TEMP TABLE _folder_positions (commune_insee VARCHAR);
       CREATE OR REPLACE TEMP TABLE _folder_items (item_id VARCHAR, label VARCHAR, scale_min BIGINT, scale_max BIGINT)`);
-    for (const f of todo) {
-      const ff = facts.get(f.path)!;
+    for (const f of order) {
+      const ff = await facts.get(f.path)!;
+      // An unchanged file (same dataset, content and period as what the warehouse holds) is a no-op.
+      if (!opts.dryRun && (await isUnchanged(wh, f.dataset, ff.sha256, period))) {
+        reports.push(emptyReport(f, ff, 'unchanged', `same content already loaded for ${period.label}`));
+        continue;
+      }
+      if (isDirect(f) && !pending) {
+        // A crash from here on leaves this marker; the next open deletes the pending rows.
+        await wh.run(`INSERT OR REPLACE INTO meta VALUES ('pending_load', $1)`, [loadId]);
+        pending = true;
+      }
       opts.reporter?.fileStart?.(basename(f.source ?? f.path), f.dataset.name, ff.size);
-      const st = await checkOne(wh, f, ff, { period, loadId, work, warn, reporter: opts.reporter });
+      // The raw copy (a kernel copy, off the event loop) runs beside DuckDB's work.
+      const archived = opts.dryRun ? undefined : archiveFile(f.source ?? f.path, ff.sha256, archiveDir);
+      archived?.catch(() => undefined);
+      const st = await checkOne(wh, f, ff, { period, loadId, work, warn, reporter: opts.reporter }, isDirect(f));
       staged.push(st);
+      if (archived) archives.push(archived.then((path) => (st.report.archivePath = path)));
       const rep = st.report;
       opts.adjust?.(rep);
       reports.push(rep);
@@ -209,21 +228,32 @@ export async function ingestFiles(
       }
       rep.status = opts.dryRun ? 'dry_run' : 'loaded';
     }
-    if (!opts.dryRun) {
-      await wh.transaction(async () => {
-        for (const st of staged) {
-          opts.reporter?.fileStep?.(st.report.file, 'writing');
-          // The raw copy (a kernel copy, off the event loop) runs beside DuckDB's write.
-          const archived = archiveFile(st.file.source ?? st.file.path, st.report.sha256, archiveDir);
-          await writeOne(wh, st, { period, loadId });
-          st.report.archivePath = await archived;
-          opts.reporter?.fileDone?.(st.report);
-        }
-        await recordLoad(wh, { loadId, opts, startedAt, status: 'loaded', reports, message: null });
-      });
-    } else for (const st of staged) opts.reporter?.fileDone?.(st.report);
+    if (staged.length === 0) {
+      sortReports(reports, files);
+      return { loadId, period: period.label, status: 'noop', files: reports, warnings, message: `nothing to do: every file is already loaded for ${period.label}` };
+    }
+    if (opts.dryRun) {
+      for (const st of staged.filter((x) => x.written)) await finishDirect(wh, st, { period, loadId }, true);
+      if (pending) await dropPendingLoad(wh, loadId);
+      for (const st of staged) opts.reporter?.fileDone?.(st.report);
+    } else {
+      await wh.run('BEGIN TRANSACTION');
+      inTransaction = true;
+      for (const st of staged) {
+        opts.reporter?.fileStep?.(st.report.file, 'writing');
+        await writeOne(wh, st, { period, loadId });
+        opts.reporter?.fileDone?.(st.report);
+      }
+      await Promise.all(archives);
+      await recordLoad(wh, { loadId, opts, startedAt, status: 'loaded', reports, message: null });
+      await wh.run(`DELETE FROM meta WHERE key = 'pending_load'`);
+      await wh.run('COMMIT');
+      inTransaction = false;
+    }
   } catch (e) {
     failure = e as Error;
+    if (inTransaction) await wh.run('ROLLBACK').catch(() => undefined);
+    if (pending) await dropPendingLoad(wh, loadId);
   } finally {
     for (const st of staged) await dropStaged(wh, st).catch(() => undefined);
     await wh.run('DROP TABLE IF EXISTS _folder_cafes; DROP TABLE IF EXISTS _folder_positions; DROP TABLE IF EXISTS _folder_items').catch(() => undefined);
@@ -286,7 +316,19 @@ interface Ctx {
   reporter?: Reporter;
 }
 
-async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): Promise<Staged> {
+/**
+ * Reads and checks one file.
+ * - staged (reference files, the survey, Parquet/JSON): read into a temporary table and checked
+ *   there; `writeOne` writes the rows that passed inside the load's transaction.
+ * - direct (dated CSV files, `direct`): read straight into the dataset's table as rows of a
+ *   pending load — one pipelined parse-and-write, the shape of DuckDB's own
+ *   `CREATE TABLE AS read_csv` — then checked there and the rejected rows deleted. Pending rows
+ *   are invisible in practice: DuckDB lets one process at a time open the warehouse, the load
+ *   becomes real only when `finishDirect` commits, and a crash leaves a marker that the next
+ *   open uses to delete them (src/db/migrate.ts).
+ * Either way: the same rules, reasons and lines.
+ */
+async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, direct = false): Promise<Staged> {
   const name = basename(f.path);
   const rep = emptyReport(f, ff, 'loaded');
   const table = `_stg_${f.dataset.name}`;
@@ -297,6 +339,8 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): P
   let readPath = f.path;
   let timestampFormat: string | undefined;
   let withOffsets = false;
+  let inserted = 0;
+  let refine: Refine | undefined;
 
   if (f.format === 'csv') {
     if (ff.bom && !ff.utf8) throw new UserError(fileErrors.badUtf8WithBom(name));
@@ -325,8 +369,20 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): P
     const decimalComma = dialect.delimiter !== ',' && detectDecimalComma(numCols.flatMap((c) => sampleOf(c.name)));
     rep.dateFormat = dateFormat ?? timestampFormat?.slice(0, 8);
     rep.decimalSeparator = decimalComma ? ',' : '.';
+    const csvOpts = { dialect, fileColumns: mapping.fileColumns, dateFormat, timestampFormat, withOffsets, decimalComma };
     step('reading');
-    readerRejects = await stageCsv(wh, readPath, table, { dialect, fileColumns: mapping.fileColumns, dateFormat, timestampFormat, withOffsets, decimalComma });
+    if (direct) {
+      // Commune codes stay raw here (a join would not keep the file's row order): mapped below.
+      const { exprs } = valueExprs(f.dataset, contract, present, { period: ctx.period, withOffsets, rawCommunes: true });
+      inserted = await wh.exec(
+        `INSERT INTO ${ident(f.dataset.name)} (${contract.map((c) => ident(c.name)).join(', ')}, _load_id)
+         SELECT ${exprs.join(', ')}, ${literal(ctx.loadId)} FROM ${csvReaderSql(readPath, table, csvOpts)} s`,
+      );
+      readerRejects = await readReaderRejects(wh, table, csvOpts);
+      refine = refineMissing(contract, mapping.fileColumns, dialect.delimiter);
+    } else {
+      readerRejects = await stageCsv(wh, readPath, table, csvOpts);
+    }
   } else {
     const names = await otherFileColumns(wh, f.path, f.format);
     const mapping = mapHeader(name, names, contract, f.dataset);
@@ -337,8 +393,15 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): P
   }
 
   step('checking');
-  const firstRowid = (await wh.scalar<number | string | null>(`SELECT min(rowid) FROM ${ident(table)}`)) ?? 0;
-  const checks = buildChecks(f.dataset, contract, present, { table, period: ctx.period, withOffsets: withOffsets || f.format !== 'csv', firstRowid: BigInt(firstRowid) });
+  const rowsOf = direct ? `(SELECT rowid FROM ${ident(f.dataset.name)} WHERE _load_id = ${literal(ctx.loadId)})` : ident(table);
+  const firstRowid = (await wh.scalar<number | string | null>(`SELECT min(rowid) FROM ${rowsOf}`)) ?? 0;
+  const checks = buildChecks(f.dataset, contract, present, {
+    table: direct ? f.dataset.name : table,
+    period: ctx.period,
+    withOffsets: withOffsets || f.format !== 'csv',
+    firstRowid: BigInt(firstRowid),
+    written: direct ? { loadId: ctx.loadId } : undefined,
+  });
   await wh.run(checks.viewSql);
   const badTable = `${table}_bad`;
   await wh.run(`CREATE OR REPLACE TEMP TABLE ${ident(badTable)} AS ${checks.badSql}`);
@@ -346,16 +409,29 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): P
   const bad = nBad ? await wh.all<{ _rn: number; problems: number[] } & Record<string, unknown>>(checks.valuesSql(badTable)) : [];
   // '' when every row passed: the write then needs no anti-join.
   const badSet = nBad ? `(SELECT _rn FROM ${ident(badTable)})` : '';
-  const staged = await wh.scalar<number>(`SELECT count(*) FROM ${ident(table)}`);
+  const staged = direct ? inserted : await wh.scalar<number>(`SELECT count(*) FROM ${ident(table)}`);
   rep.mappedCommunes = await wh.scalar<number>(checks.mappedSql);
 
   // Place every rejected row on its line.
-  const rejects = await placeRejects(readPath, f.format, readerRejects, bad, checks, present);
+  const rejects = await placeRejects(readPath, f.format, readerRejects, bad, checks, refine);
   rep.rejects = rejects;
   rep.read = staged + countRecords(readerRejects);
   rep.rejected = rejects.length;
   rep.accepted = rep.read - rep.rejected;
 
+  if (direct) {
+    const removed = nBad
+      ? await wh.exec(`DELETE FROM ${ident(f.dataset.name)} WHERE _load_id = ${literal(ctx.loadId)} AND rowid IN (SELECT _rn + ${BigInt(firstRowid)} FROM ${ident(badTable)})`)
+      : 0;
+    if (inserted - removed !== rep.accepted) throw new Error(`row conservation broken for ${rep.file}: ${inserted} written, ${removed} removed, ${rep.accepted} accepted`);
+    for (const c of present.filter((x) => x.commune)) {
+      // codes of merged communes (and municipal arrondissements) → today's commune
+      await wh.run(
+        `UPDATE ${ident(f.dataset.name)} t SET ${ident(c.name)} = m.current_code FROM ref_commune_codes m
+         WHERE t._load_id = ${literal(ctx.loadId)} AND m.code = t.${ident(c.name)} AND m.code <> m.current_code`,
+      );
+    }
+  }
   if (f.dataset.name === 'cafes') {
     await wh.run(`INSERT INTO _folder_cafes SELECT cafe_id FROM ${ident(checks.view)}${badSet ? ` WHERE _rn NOT IN ${badSet}` : ''}`);
   }
@@ -365,12 +441,42 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx): P
   if (f.dataset.name === 'questionnaire') {
     await wh.run(`INSERT INTO _folder_items SELECT item_id, label, scale_min, scale_max FROM ${ident(checks.view)}${badSet ? ` WHERE _rn NOT IN ${badSet}` : ''}`);
   }
-  return { file: f, report: rep, table, badTable, badSet, checks, contract };
+  return { file: f, report: rep, table, badTable, badSet, checks, contract, written: direct };
+}
+
+/**
+ * For rows checked after being written: a whole number written with decimals is NULL there; the
+ * raw text tells it from a missing value.
+ */
+function refineMissing(contract: Column[], fileColumns: { name: string }[], delimiter: string): Refine {
+  return (p, rawLine) => {
+    if (p.reason !== reasons.required() || rawLine === null) return p;
+    const col = contract.find((c) => c.name === p.column);
+    const raw = (parseRecords(rawLine, delimiter)[0] ?? [])[fileColumns.findIndex((c) => c.name === p.column)];
+    if (col?.sqlType !== 'BIGINT' || raw === undefined || raw.trim() === '') return p;
+    return { ...p, value: raw, reason: reasons.notType('BIGINT') };
+  };
+}
+
+/** Makes a pending (direct) load's rows the period's rows: deletes the rows it replaces. */
+async function finishDirect(wh: Warehouse, st: Staged, ctx: { period: Period; loadId: string }, dryRun: boolean): Promise<void> {
+  const t = ident(st.file.dataset.name);
+  const replaced = `${inPeriodSql(st.file.dataset, st.contract, ctx.period)} AND _load_id <> ${literal(ctx.loadId)}`;
+  st.report.replaced = dryRun ? await wh.scalar<number>(`SELECT count(*) FROM ${t} WHERE ${replaced}`) : await wh.exec(`DELETE FROM ${t} WHERE ${replaced}`);
+}
+
+/** Deletes the rows of a pending load (after a failure, or a dry run) and its marker. */
+export async function dropPendingLoad(wh: Warehouse, loadId: string): Promise<void> {
+  for (const def of Object.values(DATASETS).filter((d) => d.kind === 'dated')) {
+    await wh.run(`DELETE FROM ${ident(def.name)} WHERE _load_id = $1`, [loadId]);
+  }
+  await wh.run(`DELETE FROM meta WHERE key = 'pending_load' AND value = $1`, [loadId]);
 }
 
 /** Phase 2 for one file, inside the load's transaction. */
 async function writeOne(wh: Warehouse, st: Staged, ctx: { period: Period; loadId: string }): Promise<void> {
   const { file: f, report: rep, checks, contract, badSet } = st;
+  if (st.written) return finishDirect(wh, st, ctx, false);
   let counts: WriteCounts;
   if (f.dataset.kind === 'dated') {
     counts = await replaceDated(wh, f.dataset, contract, checks.view, badSet, ctx);
@@ -383,7 +489,8 @@ async function writeOne(wh: Warehouse, st: Staged, ctx: { period: Period; loadId
 }
 
 async function dropStaged(wh: Warehouse, st: Staged): Promise<void> {
-  await wh.run(`DROP VIEW IF EXISTS ${ident(st.checks.checked)}; DROP VIEW IF EXISTS ${ident(st.checks.view)}; DROP TABLE IF EXISTS ${ident(st.badTable)}; DROP TABLE IF EXISTS ${ident(st.table)}`);
+  await wh.run(`DROP VIEW IF EXISTS ${ident(st.checks.checked)}; DROP VIEW IF EXISTS ${ident(st.checks.view)}; DROP TABLE IF EXISTS ${ident(st.badTable)}`);
+  if (!st.written) await wh.run(`DROP TABLE IF EXISTS ${ident(st.table)}`);
 }
 
 interface Staged {
@@ -395,6 +502,8 @@ interface Staged {
   badSet: string;
   checks: ReturnType<typeof buildChecks>;
   contract: Column[];
+  /** Already in the dataset's table as rows of the pending load (direct mode). */
+  written: boolean;
 }
 
 function countRecords(rr: ReaderReject[]): number {
@@ -448,7 +557,7 @@ async function placeRejects(
   readerRejects: ReaderReject[],
   bad: ({ _rn: number; problems: number[] } & Record<string, unknown>)[],
   checks: ReturnType<typeof buildChecks>,
-  present: Column[],
+  refine?: Refine,
 ): Promise<RejectRow[]> {
   const out: RejectRow[] = [];
   if (readerRejects.length === 0 && bad.length === 0) return out;
@@ -462,7 +571,7 @@ async function placeRejects(
     // Parquet row / JSON element numbers (1-based), or NDJSON lines.
     for (const [rec, errs] of byRecord) out.push(merge(rec, errs));
     const survivors = [...byRecord.keys()].sort((a, b) => a - b);
-    for (const b of bad) out.push(fromChecks(ordinalSkipping(b._rn, survivors) + 1, b, checks, present, null));
+    for (const b of bad) out.push(fromChecks(ordinalSkipping(b._rn, survivors) + 1, b, checks, refine, null));
     return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   }
   const maxRn = bad.reduce((m, b) => Math.max(m, b._rn), -1);
@@ -473,7 +582,7 @@ async function placeRejects(
   const raw = await rawLines(path, idx, bad.map((b) => ordinalSkipping(b._rn, rejectedRecords)));
   for (const b of bad) {
     const rec = ordinalSkipping(b._rn, rejectedRecords);
-    out.push(fromChecks(idx.lines[rec] ?? null, b, checks, present, raw.get(rec) ?? null));
+    out.push(fromChecks(idx.lines[rec] ?? null, b, checks, refine, raw.get(rec) ?? null));
   }
   return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }
@@ -500,10 +609,14 @@ function ordinalSkipping(n: number, skipped: number[]): number {
   return k;
 }
 
-function fromChecks(line: number | null, b: { problems: number[] } & Record<string, unknown>, checks: ReturnType<typeof buildChecks>, _present: Column[], rawLine: string | null): RejectRow {
-  const probs = b.problems.map((i) => checks.problems[i]!);
+/** Rewrites a problem knowing the raw text of its row (rows checked after being written). */
+type Refine = (p: Problem, rawLine: string | null) => Problem & { value?: string };
+
+function fromChecks(line: number | null, b: { problems: number[] } & Record<string, unknown>, checks: ReturnType<typeof buildChecks>, refine: Refine | undefined, rawLine: string | null): RejectRow {
+  const probs: (Problem & { value?: string })[] = b.problems.map((i) => (refine ? refine(checks.problems[i]!, rawLine) : checks.problems[i]!));
   const first = probs[0]!;
-  const val = (p: (typeof probs)[number]) => (b[`_v_${p.column}`] === null || b[`_v_${p.column}`] === undefined ? null : String(b[`_v_${p.column}`]));
+  const val = (p: (typeof probs)[number]) =>
+    p.value !== undefined ? p.value : b[`_v_${p.column}`] === null || b[`_v_${p.column}`] === undefined ? null : String(b[`_v_${p.column}`]);
   const also = probs.slice(1).map((p) => `; also ${p.column}${val(p) !== null ? ` ${JSON.stringify(val(p))}` : ''} ${p.reason}`);
   const reason = first.reason + also.join('');
   return { line, column: first.column, value: val(first), reason, rawLine };

@@ -53,8 +53,8 @@ export interface CsvReadOptions {
 const readType = (t: SqlType, withOffsets = false): string =>
   t === 'VARCHAR[]' ? 'VARCHAR' : t === 'BIGINT' ? 'DOUBLE' : t === 'TIMESTAMP' && withOffsets ? 'TIMESTAMPTZ' : t;
 
-/** `CREATE TEMP TABLE <table> AS SELECT * FROM read_csv(...)`, returning DuckDB's rejects. */
-export async function stageCsv(wh: Warehouse, path: string, table: string, o: CsvReadOptions): Promise<ReaderReject[]> {
+/** The `read_csv(...)` call for a file: explicit types, the detected dialect, rejects captured in `<rej>_rej`. */
+export function csvReaderSql(path: string, rej: string, o: CsvReadOptions): string {
   const cols = o.fileColumns.map((c) => `${literal(c.name)}: ${literal(readType(c.type, o.withOffsets))}`).join(', ');
   const args = [
     `columns = {${cols}}`,
@@ -64,14 +64,25 @@ export async function stageCsv(wh: Warehouse, path: string, table: string, o: Cs
     `quote = '"'`,
     `escape = '"'`,
     'store_rejects = true',
-    `rejects_table = ${literal(`${table}_rej`)}`,
-    `rejects_scan = ${literal(`${table}_scan`)}`,
+    `rejects_table = ${literal(`${rej}_rej`)}`,
+    `rejects_scan = ${literal(`${rej}_scan`)}`,
     'max_line_size = 10000000',
   ];
   if (o.dateFormat) args.push(`dateformat = ${literal(o.dateFormat)}`);
   if (o.timestampFormat) args.push(`timestampformat = ${literal(o.timestampFormat)}`);
   if (o.decimalComma) args.push(`decimal_separator = ','`);
-  await wh.run(`CREATE TEMP TABLE ${ident(table)} AS SELECT * FROM read_csv(${literal(path)}, ${args.join(', ')})`);
+  return `read_csv(${literal(path)}, ${args.join(', ')})`;
+}
+
+/** `CREATE TEMP TABLE <table> AS SELECT * FROM read_csv(...)`, returning DuckDB's rejects. */
+export async function stageCsv(wh: Warehouse, path: string, table: string, o: CsvReadOptions): Promise<ReaderReject[]> {
+  await wh.run(`CREATE TEMP TABLE ${ident(table)} AS SELECT * FROM ${csvReaderSql(path, table, o)}`);
+  return readerRejects(wh, table, o);
+}
+
+/** The rows DuckDB's reader rejected (kept in `<rej>_rej`), with our reasons; drops the rejects tables. */
+export async function readerRejects(wh: Warehouse, rej: string, o: CsvReadOptions): Promise<ReaderReject[]> {
+  const table = rej;
   const rows = await wh.all<{ line: number; column_idx: number | null; column_name: string | null; error_type: string; csv_line: string | null; error_message: string }>(
     `SELECT line, column_idx, column_name, error_type::VARCHAR AS error_type, csv_line, error_message
      FROM ${ident(`${table}_rej`)} ORDER BY line, column_idx`,

@@ -22,7 +22,7 @@ describe('migrations', () => {
       );
       const sys = def.kind === 'dated' ? DATED_SYSTEM_COLUMNS : REFERENCE_SYSTEM_COLUMNS;
       const expected = [
-        ...columnsOf(def.schema).map((c) => [c.name, c.sqlType, c.required || c.default !== undefined ? 'NO' : 'YES']),
+        ...columnsOf(def.schema).map((c) => [c.name, c.sqlType, def.kind === 'reference' && (c.required || c.default !== undefined) ? 'NO' : 'YES']),
         ...sys.map(([n, t]) => [n, t.replace(' NOT NULL', ''), t.includes('NOT NULL') ? 'NO' : 'YES']),
       ];
       expect(actual.map((r) => [r.column_name, r.data_type, r.is_nullable]), def.name).toEqual(expected);
