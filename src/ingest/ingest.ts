@@ -1,16 +1,20 @@
 /**
  * Quarterly ingestion: a folder of files named after datasets → validated rows in the warehouse.
  *
- *   discover files ─► hash (SHA-256, UTF-8 check) ─► unchanged? skip
+ *   discover files ─► hash each (SHA-256, UTF-8 check; in the background) ─► unchanged? skip
  *        │
- *        ▼  one transaction for the whole folder
- *   reference datasets first (cafes… so dated rows can be checked against them), then dated:
- *     sniff dialect ─► (transcode Windows-1252) ─► DuckDB read into staging (typed, rejects kept)
+ *        ▼  phase 1, file by file: references first (cafes… so dated rows can be checked against them)
+ *     sniff dialect ─► (transcode Windows-1252) ─► DuckDB reads the file with the contract's types,
+ *        rejects kept: into a temporary table (references, survey, Parquet/JSON), or straight into
+ *        the dataset's table as rows of a pending load (dated CSV files: one pipelined pass)
  *        ─► contract checks in SQL (enums, ranges, formats, SIREN, communes, cafés, period, keys)
- *        ─► rejects placed on their physical line ─► threshold ─► replace the period / upsert versions
+ *        ─► rejects placed on their physical line ─► threshold
  *        │
- *        ▼
- *   COMMIT (or ROLLBACK on any failure, then record the failed load and its rejects)
+ *        ▼  phase 2, one transaction
+ *   upsert reference versions, write staged rows, replace the period's earlier rows, record the
+ *   load ─► COMMIT. Any failure: ROLLBACK, delete the pending rows, record the failed load and its
+ *   rejects. A crash: the next open deletes the pending rows (src/db/migrate.ts). Either way the
+ *   warehouse is as it was.
  *
  * Rows: for every file, accepted + rejected = data rows read.
  */
