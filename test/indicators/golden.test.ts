@@ -208,3 +208,23 @@ describe('reproducibility', () => {
     expect(f.value).toBe(366.943764 + 2 * 22.239016);
   });
 });
+
+describe('warnings and versions', () => {
+  it('flags a nearest alternative farther than far_warning_km (50 km)', () => {
+    // C3 (46.0, 5.0) → P2 (48.1, 5.0), 2.1° north on the same meridian: 6371.0088 × 2.1 × π/180 = 233.5 km
+    expect(warnings.find((w) => w.code === 'far_facility' && w.subject === 'C3/post')?.message).toBe(
+      'café C3: nearest post alternative P2 is 233.5 km away (over 50 km): check the facilities file covers the area',
+    );
+  });
+
+  it('breaks figures down by the stage valid at the period’s end', async () => {
+    // C3 moves from opening to operating on 1 July (a new version of the café list for 2023-Q3)
+    await ingest(wh, folder({ 'cafes.csv': CAFES.replace('participative,opening', 'participative,operating') }), '2023-Q3');
+    await runPeriod(wh, parsePeriod('2023-Q2'), { config: defaultConfig() });
+    expect(await wh.scalar(`SELECT stage FROM stg_cafes WHERE cafe_id = 'C3'`)).toBe('opening'); // valid on 30 June
+    const r = await runPeriod(wh, parsePeriod('2023'), { config: defaultConfig() });
+    expect(await wh.scalar(`SELECT stage FROM stg_cafes WHERE cafe_id = 'C3'`)).toBe('operating'); // valid on 31 December
+    const f = (await runFigures(wh, r.runId)).filter((x) => x.indicator === 'km_saved' && x.scope === 'stage').map((x) => x.scope_id);
+    expect(f).toEqual(['operating']); // every café is operating on 31 December
+  });
+});
