@@ -58,7 +58,10 @@ export function registerDemo(program: Command): void {
         await printHeadline(wh, String(year));
         out();
         out('The data is synthetic (see datasets/demo/README.md): the figures show the method, not the network.');
-        out(`Next: cafe-impact --warehouse ${path} figures --period ${year} --format csv | explain km_saved --period ${year}`);
+        out('Next:');
+        out(`  npx cafe-impact --warehouse ${path} figures --period ${year} --format xlsx --output chiffres-${year}.xlsx`);
+        out(`  npx cafe-impact --warehouse ${path} explain km_saved --period ${year}`);
+        out(`  npx cafe-impact --warehouse ${path} rejects --period ${year}-Q2`);
       } finally {
         wh.close();
       }
