@@ -31,8 +31,9 @@ export async function status(wh: Warehouse): Promise<StatusRow[]> {
       const isTs = contract.find((c) => c.name === def.dateColumn)?.sqlType === 'TIMESTAMP';
       const day = isTs ? `CAST(${dateCol} AS DATE)` : dateCol;
       const rows = await wh.all<{ period: string; rows: number; loads: number; last_load: string }>(
-        `SELECT year(${day}) || '-Q' || quarter(${day}) AS period, count(*) AS rows, count(DISTINCT _load_id) AS loads, max(_load_id) AS last_load
-         FROM ${t} GROUP BY ALL ORDER BY period`,
+        `SELECT p.period, p.rows, p.loads, l.load_id AS last_load FROM (
+           SELECT year(${day}) || '-Q' || quarter(${day}) AS period, count(*) AS rows, count(DISTINCT _load) AS loads, max(_load) AS last_no
+           FROM ${t} GROUP BY ALL) p LEFT JOIN loads l ON l.load_no = p.last_no ORDER BY p.period`,
       );
       for (const r of rows) {
         const at = await wh.scalar<string | null>('SELECT ended_at::VARCHAR FROM loads WHERE load_id = $1', [r.last_load]);
@@ -40,7 +41,9 @@ export async function status(wh: Warehouse): Promise<StatusRow[]> {
       }
     } else {
       const r = await wh.one<{ rows: number; versions: number; loads: number; last_load: string | null }>(
-        `SELECT count(*) FILTER (WHERE _valid_to IS NULL) AS rows, count(*) AS versions, count(DISTINCT _load_id) AS loads, max(_load_id) AS last_load FROM ${t}`,
+        `SELECT r.rows, r.versions, r.loads, l.load_id AS last_load FROM (
+           SELECT count(*) FILTER (WHERE _valid_to IS NULL) AS rows, count(*) AS versions, count(DISTINCT _load) AS loads, max(_load) AS last_no FROM ${t}
+         ) r LEFT JOIN loads l ON l.load_no = r.last_no`,
       );
       if (!r || r.versions === 0) continue;
       const at = await wh.scalar<string | null>('SELECT ended_at::VARCHAR FROM loads WHERE load_id = $1', [r.last_load]);
@@ -123,7 +126,7 @@ export interface UnloadResult {
  * their files again (they are archived; `status` shows what is now missing).
  */
 export async function unload(wh: Warehouse, loadId: string): Promise<UnloadResult> {
-  const load = await wh.one<{ status: string; period: string }>('SELECT status, period FROM loads WHERE load_id = $1', [loadId]);
+  const load = await wh.one<{ status: string; period: string; load_no: number }>('SELECT status, period, load_no FROM loads WHERE load_id = $1', [loadId]);
   if (!load) throw new UserError(`no load ${loadId} (see \`cafe-impact status\` for the loads)`);
   if (load.status !== 'loaded') throw new UserError(`load ${loadId} is ${load.status}: only a loaded load can be unloaded`);
   return wh.transaction(async () => {
@@ -133,20 +136,20 @@ export async function unload(wh: Warehouse, loadId: string): Promise<UnloadResul
       const t = ident(def.name);
       if (def.kind === 'reference') {
         const later = await wh.scalar<string | null>(
-          `SELECT min(_closed_by) FROM ${t} WHERE _load_id = $1 AND _closed_by IS NOT NULL AND _closed_by <> $1`,
-          [loadId],
+          `SELECT min(l.load_id) FROM ${t} v JOIN loads l ON l.load_no = v._closed WHERE v._load = $1 AND v._closed <> $1`,
+          [load.load_no],
         );
         if (later) throw new UserError(`load ${loadId} brought ${def.name} versions that load ${later} has since replaced: unload ${later} first`);
-        const n = await wh.exec(`DELETE FROM ${t} WHERE _load_id = $1`, [loadId]);
-        const r = await wh.exec(`UPDATE ${t} SET _valid_to = NULL, _closed_by = NULL WHERE _closed_by = $1`, [loadId]);
+        const n = await wh.exec(`DELETE FROM ${t} WHERE _load = $1`, [load.load_no]);
+        const r = await wh.exec(`UPDATE ${t} SET _valid_to = NULL, _closed = NULL WHERE _closed = $1`, [load.load_no]);
         if (n) rowsRemoved[def.name] = n;
         if (r) versionsReopened[def.name] = r;
       } else {
-        const n = await wh.exec(`DELETE FROM ${t} WHERE _load_id = $1`, [loadId]);
+        const n = await wh.exec(`DELETE FROM ${t} WHERE _load = $1`, [load.load_no]);
         if (n) rowsRemoved[def.name] = n;
       }
     }
-    const a = await wh.exec('DELETE FROM survey_answers WHERE _load_id = $1', [loadId]);
+    const a = await wh.exec('DELETE FROM survey_answers WHERE _load = $1', [load.load_no]);
     if (a) rowsRemoved.survey_answers = a;
     await wh.run(`UPDATE loads SET status = 'unloaded', message = coalesce(message || '; ', '') || 'unloaded at ' || now()::VARCHAR WHERE load_id = $1`, [loadId]);
     return { loadId, rowsRemoved, versionsReopened };

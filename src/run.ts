@@ -169,16 +169,16 @@ export async function runInputs(wh: Warehouse, p: Period): Promise<{ dataset: st
     const t = ident(def.name);
     if (def.kind === 'dated') {
       const col = ident(def.dateColumn!);
-      parts.push(`SELECT DISTINCT '${def.name}' AS dataset, _load_id FROM ${t} WHERE ${col} >= DATE '${p.start}' AND ${col} < DATE '${p.end}'`);
+      parts.push(`SELECT DISTINCT '${def.name}' AS dataset, _load FROM ${t} WHERE ${col} >= DATE '${p.start}' AND ${col} < DATE '${p.end}'`);
     } else {
       parts.push(
-        `SELECT DISTINCT '${def.name}' AS dataset, _load_id FROM ${t} WHERE (_valid_from IS NULL OR _valid_from <= DATE '${p.last}') AND (_valid_to IS NULL OR DATE '${p.last}' < _valid_to)`,
+        `SELECT DISTINCT '${def.name}' AS dataset, _load FROM ${t} WHERE (_valid_from IS NULL OR _valid_from <= DATE '${p.last}') AND (_valid_to IS NULL OR DATE '${p.last}' < _valid_to)`,
       );
     }
   }
   return wh.all(
-    `SELECT u.dataset, f.file_name AS file, f.sha256, u._load_id AS load_id
-     FROM (${parts.join(' UNION ALL ')}) u JOIN load_files f ON f.load_id = u._load_id AND f.dataset = u.dataset
-     ORDER BY u.dataset, f.file_name, u._load_id`,
+    `SELECT u.dataset, f.file_name AS file, f.sha256, l.load_id
+     FROM (${parts.join(' UNION ALL ')}) u JOIN loads l ON l.load_no = u._load JOIN load_files f ON f.load_id = l.load_id AND f.dataset = u.dataset
+     ORDER BY u.dataset, f.file_name, l.load_id`,
   );
 }

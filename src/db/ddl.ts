@@ -8,12 +8,12 @@ import type { DatasetDef } from '../contract/datasets.ts';
 import { ident } from './sql.ts';
 
 /** Bookkeeping columns every data table carries, after the contract's columns. */
-export const DATED_SYSTEM_COLUMNS = [['_load_id', 'VARCHAR NOT NULL']] as const;
+export const DATED_SYSTEM_COLUMNS = [['_load', 'INTEGER']] as const; // loads.load_no of the load that brought the row
 export const REFERENCE_SYSTEM_COLUMNS = [
   ['_valid_from', 'DATE'], // null: valid since always (first version)
   ['_valid_to', 'DATE'], // null: current version; exclusive bound
-  ['_load_id', 'VARCHAR NOT NULL'], // the load that brought this version
-  ['_closed_by', 'VARCHAR'], // the load that replaced it
+  ['_load', 'INTEGER'], // loads.load_no of the load that brought this version
+  ['_closed', 'INTEGER'], // loads.load_no of the load that replaced it
 ] as const;
 
 export function tableDdl(def: DatasetDef): string {

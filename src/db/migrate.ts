@@ -102,11 +102,11 @@ async function refreshOfficialLists(wh: Warehouse): Promise<boolean> {
  * warehouse is as it was before that ingest.
  */
 async function dropCrashedLoad(wh: Warehouse): Promise<boolean> {
-  const loadId = await wh.scalar<string | undefined>(`SELECT value FROM meta WHERE key = 'pending_load'`);
-  if (!loadId) return false;
+  const loadNo = await wh.scalar<string | undefined>(`SELECT value FROM meta WHERE key = 'pending_load'`);
+  if (!loadNo) return false;
   await wh.transaction(async () => {
     for (const def of Object.values(DATASETS).filter((d) => d.kind === 'dated')) {
-      await wh.run(`DELETE FROM ${ident(def.name)} WHERE _load_id = $1`, [loadId]);
+      await wh.run(`DELETE FROM ${ident(def.name)} WHERE _load = $1`, [Number(loadNo)]);
     }
     await wh.run(`DELETE FROM meta WHERE key = 'pending_load'`);
   });

@@ -94,7 +94,7 @@ export function buildChecks(
   def: DatasetDef,
   contract: Column[],
   present: Column[],
-  o: { table: string; period: Period; withOffsets?: boolean; firstRowid: bigint | number; written?: { loadId: string } },
+  o: { table: string; period: Period; withOffsets?: boolean; firstRowid: bigint | number; written?: { loadNo: number } },
 ): Checks {
   const view = `${o.written ? `_pending_${o.table}` : o.table}_v`;
   const isPresent = new Set(present.map((c) => c.name));
@@ -119,7 +119,7 @@ export function buildChecks(
   const cafeJoin = def.cafeColumn
     ? `, _cafes.cafe_id AS _known_cafe FROM ${ident(view)} v LEFT JOIN (SELECT cafe_id FROM cafes UNION SELECT cafe_id FROM _folder_cafes) _cafes ON _cafes.cafe_id = v.${ident(`_s_${def.cafeColumn}`)}`
     : ` FROM ${ident(view)} v`;
-  const from = o.written ? `(SELECT rowid, * FROM ${ident(o.table)} WHERE _load_id = ${literal(o.written.loadId)})` : ident(o.table);
+  const from = o.written ? `(SELECT rowid, * FROM ${ident(o.table)} WHERE _load = ${Math.trunc(o.written.loadNo)})` : ident(o.table);
   const viewSql = `CREATE OR REPLACE TEMP VIEW ${ident(view)} AS SELECT ${select.join(', ')} FROM ${from} s ${joins.join(' ')};
     CREATE OR REPLACE TEMP VIEW ${ident(checked)} AS SELECT v.*${cafeJoin}`;
 

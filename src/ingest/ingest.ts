@@ -25,7 +25,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Column } from '../contract/columns.ts';
 import { columnsOf } from '../contract/columns.ts';
 import { DATASETS, DIRECT_IDENTIFIER_COLUMNS, type DatasetDef } from '../contract/datasets.ts';
-import { ident, literal } from '../db/sql.ts';
+import { ident } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { IngestFailed, UserError } from '../errors.ts';
 import type { Period } from '../period.ts';
@@ -144,6 +144,13 @@ export function discover(folder: string): { files: FoundFile[]; ignored: string[
   return { files, ignored };
 }
 
+/** The next load number (`loads.load_no`; a pending load holds its number in `meta`). */
+export async function nextLoadNo(wh: Warehouse): Promise<number> {
+  return wh.scalar<number>(
+    `SELECT greatest(coalesce((SELECT max(load_no) FROM loads), 0), coalesce((SELECT max(value::INTEGER) FROM meta WHERE key = 'pending_load'), 0)) + 1`,
+  );
+}
+
 export function newLoadId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
   return `L${stamp}-${randomBytes(3).toString('hex')}`;
@@ -165,6 +172,7 @@ export async function ingestFiles(
   const { period } = opts;
   const threshold = opts.threshold ?? 0.05;
   const loadId = newLoadId();
+  const loadNo = await nextLoadNo(wh);
   const warnings = [...(opts.warnings ?? [])];
   const warn = (m: string) => {
     warnings.push(m);
@@ -212,14 +220,14 @@ export async function ingestFiles(
       }
       if (isDirect(f) && !pending) {
         // A crash from here on leaves this marker; the next open deletes the pending rows.
-        await wh.run(`INSERT OR REPLACE INTO meta VALUES ('pending_load', $1)`, [loadId]);
+        await wh.run(`INSERT OR REPLACE INTO meta VALUES ('pending_load', $1)`, [String(loadNo)]);
         pending = true;
       }
       opts.reporter?.fileStart?.(basename(f.source ?? f.path), f.dataset.name, ff.size);
       // The raw copy (a kernel copy, off the event loop) runs beside DuckDB's work.
       const archived = opts.dryRun ? undefined : archiveFile(f.source ?? f.path, ff.sha256, archiveDir);
       archived?.catch(() => undefined);
-      const st = await checkOne(wh, f, ff, { period, loadId, work, warn, reporter: opts.reporter }, isDirect(f));
+      const st = await checkOne(wh, f, ff, { period, loadId, loadNo, work, warn, reporter: opts.reporter }, isDirect(f));
       staged.push(st);
       if (archived) archives.push(archived.then((path) => (st.report.archivePath = path)));
       const rep = st.report;
@@ -237,19 +245,19 @@ export async function ingestFiles(
       return { loadId, period: period.label, status: 'noop', files: reports, warnings, message: `nothing to do: every file is already loaded for ${period.label}` };
     }
     if (opts.dryRun) {
-      for (const st of staged.filter((x) => x.written)) await finishDirect(wh, st, { period, loadId }, true);
-      if (pending) await dropPendingLoad(wh, loadId);
+      for (const st of staged.filter((x) => x.written)) await finishDirect(wh, st, { period, loadNo }, true);
+      if (pending) await dropPendingLoad(wh, loadNo);
       for (const st of staged) opts.reporter?.fileDone?.(st.report);
     } else {
       await wh.run('BEGIN TRANSACTION');
       inTransaction = true;
       for (const st of staged) {
         opts.reporter?.fileStep?.(st.report.file, 'writing');
-        await writeOne(wh, st, { period, loadId });
+        await writeOne(wh, st, { period, loadNo });
         opts.reporter?.fileDone?.(st.report);
       }
       await Promise.all(archives);
-      await recordLoad(wh, { loadId, opts, startedAt, status: 'loaded', reports, message: null });
+      await recordLoad(wh, { loadId, loadNo, opts, startedAt, status: 'loaded', reports, message: null });
       await wh.run(`DELETE FROM meta WHERE key = 'pending_load'`);
       await wh.run('COMMIT');
       inTransaction = false;
@@ -257,7 +265,7 @@ export async function ingestFiles(
   } catch (e) {
     failure = e as Error;
     if (inTransaction) await wh.run('ROLLBACK').catch(() => undefined);
-    if (pending) await dropPendingLoad(wh, loadId);
+    if (pending) await dropPendingLoad(wh, loadNo);
   } finally {
     for (const st of staged) await dropStaged(wh, st).catch(() => undefined);
     await wh.run('DROP TABLE IF EXISTS _folder_cafes; DROP TABLE IF EXISTS _folder_positions; DROP TABLE IF EXISTS _folder_items').catch(() => undefined);
@@ -269,7 +277,7 @@ export async function ingestFiles(
     for (const r of reports) if (r.status !== 'failed' && r.status !== 'unchanged') r.status = 'failed';
     if (!opts.dryRun) {
       // Nothing of the period was loaded; the attempt and its rejects are kept for `rejects`.
-      await wh.transaction(() => recordLoad(wh, { loadId, opts, startedAt, status: 'failed', reports, message }));
+      await wh.transaction(() => recordLoad(wh, { loadId, loadNo, opts, startedAt, status: 'failed', reports, message }));
     }
     if (failure instanceof UserError) throw new IngestFailed(`ingest failed, nothing loaded: ${message}`, { loadId, period: period.label, status: 'failed', files: reports, warnings, message });
     throw failure;
@@ -315,6 +323,8 @@ async function isUnchanged(wh: Warehouse, def: DatasetDef, sha256: string, perio
 interface Ctx {
   period: Period;
   loadId: string;
+  /** The load's number, written on every row it brings (`_load`). */
+  loadNo: number;
   work: string;
   warn: (m: string) => void;
   reporter?: Reporter;
@@ -379,8 +389,8 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
       // Commune codes stay raw here (a join would not keep the file's row order): mapped below.
       const { exprs } = valueExprs(f.dataset, contract, present, { period: ctx.period, withOffsets, rawCommunes: true });
       inserted = await wh.exec(
-        `INSERT INTO ${ident(f.dataset.name)} (${contract.map((c) => ident(c.name)).join(', ')}, _load_id)
-         SELECT ${exprs.join(', ')}, ${literal(ctx.loadId)} FROM ${csvReaderSql(readPath, table, csvOpts)} s`,
+        `INSERT INTO ${ident(f.dataset.name)} (${contract.map((c) => ident(c.name)).join(', ')}, _load)
+         SELECT ${exprs.join(', ')}, ${ctx.loadNo} FROM ${csvReaderSql(readPath, table, csvOpts)} s`,
       );
       readerRejects = await readReaderRejects(wh, table, csvOpts);
       refine = refineMissing(contract, mapping.fileColumns, dialect.delimiter);
@@ -397,14 +407,14 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
   }
 
   step('checking');
-  const rowsOf = direct ? `(SELECT rowid FROM ${ident(f.dataset.name)} WHERE _load_id = ${literal(ctx.loadId)})` : ident(table);
+  const rowsOf = direct ? `(SELECT rowid FROM ${ident(f.dataset.name)} WHERE _load = ${ctx.loadNo})` : ident(table);
   const firstRowid = (await wh.scalar<number | string | null>(`SELECT min(rowid) FROM ${rowsOf}`)) ?? 0;
   const checks = buildChecks(f.dataset, contract, present, {
     table: direct ? f.dataset.name : table,
     period: ctx.period,
     withOffsets: withOffsets || f.format !== 'csv',
     firstRowid: BigInt(firstRowid),
-    written: direct ? { loadId: ctx.loadId } : undefined,
+    written: direct ? { loadNo: ctx.loadNo } : undefined,
   });
   await wh.run(checks.viewSql);
   const badTable = `${table}_bad`;
@@ -425,14 +435,14 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
 
   if (direct) {
     const removed = nBad
-      ? await wh.exec(`DELETE FROM ${ident(f.dataset.name)} WHERE _load_id = ${literal(ctx.loadId)} AND rowid IN (SELECT _rn + ${BigInt(firstRowid)} FROM ${ident(badTable)})`)
+      ? await wh.exec(`DELETE FROM ${ident(f.dataset.name)} WHERE _load = ${ctx.loadNo} AND rowid IN (SELECT _rn + ${BigInt(firstRowid)} FROM ${ident(badTable)})`)
       : 0;
     if (inserted - removed !== rep.accepted) throw new Error(`row conservation broken for ${rep.file}: ${inserted} written, ${removed} removed, ${rep.accepted} accepted`);
     for (const c of present.filter((x) => x.commune)) {
       // codes of merged communes (and municipal arrondissements) → today's commune
       await wh.run(
         `UPDATE ${ident(f.dataset.name)} t SET ${ident(c.name)} = m.current_code FROM ref_commune_codes m
-         WHERE t._load_id = ${literal(ctx.loadId)} AND m.code = t.${ident(c.name)} AND m.code <> m.current_code`,
+         WHERE t._load = ${ctx.loadNo} AND m.code = t.${ident(c.name)} AND m.code <> m.current_code`,
       );
     }
   }
@@ -463,22 +473,22 @@ function refineMissing(contract: Column[], fileColumns: { name: string }[], deli
 }
 
 /** Makes a pending (direct) load's rows the period's rows: deletes the rows it replaces. */
-async function finishDirect(wh: Warehouse, st: Staged, ctx: { period: Period; loadId: string }, dryRun: boolean): Promise<void> {
+async function finishDirect(wh: Warehouse, st: Staged, ctx: { period: Period; loadNo: number }, dryRun: boolean): Promise<void> {
   const t = ident(st.file.dataset.name);
-  const replaced = `${inPeriodSql(st.file.dataset, st.contract, ctx.period)} AND _load_id <> ${literal(ctx.loadId)}`;
+  const replaced = `${inPeriodSql(st.file.dataset, st.contract, ctx.period)} AND _load <> ${ctx.loadNo}`;
   st.report.replaced = dryRun ? await wh.scalar<number>(`SELECT count(*) FROM ${t} WHERE ${replaced}`) : await wh.exec(`DELETE FROM ${t} WHERE ${replaced}`);
 }
 
 /** Deletes the rows of a pending load (after a failure, or a dry run) and its marker. */
-export async function dropPendingLoad(wh: Warehouse, loadId: string): Promise<void> {
+export async function dropPendingLoad(wh: Warehouse, loadNo: number): Promise<void> {
   for (const def of Object.values(DATASETS).filter((d) => d.kind === 'dated')) {
-    await wh.run(`DELETE FROM ${ident(def.name)} WHERE _load_id = $1`, [loadId]);
+    await wh.run(`DELETE FROM ${ident(def.name)} WHERE _load = $1`, [loadNo]);
   }
-  await wh.run(`DELETE FROM meta WHERE key = 'pending_load' AND value = $1`, [loadId]);
+  await wh.run(`DELETE FROM meta WHERE key = 'pending_load' AND value = $1`, [String(loadNo)]);
 }
 
 /** Phase 2 for one file, inside the load's transaction. */
-async function writeOne(wh: Warehouse, st: Staged, ctx: { period: Period; loadId: string }): Promise<void> {
+async function writeOne(wh: Warehouse, st: Staged, ctx: { period: Period; loadNo: number }): Promise<void> {
   const { file: f, report: rep, checks, contract, badSet } = st;
   if (st.written) return finishDirect(wh, st, ctx, false);
   let counts: WriteCounts;
@@ -649,13 +659,14 @@ async function rawLines(path: string, idx: Awaited<ReturnType<typeof indexRecord
 
 async function recordLoad(
   wh: Warehouse,
-  o: { loadId: string; opts: IngestOptions & { source: string }; startedAt: Date; status: 'loaded' | 'failed'; reports: FileReport[]; message: string | null },
+  o: { loadId: string; loadNo: number; opts: IngestOptions & { source: string }; startedAt: Date; status: 'loaded' | 'failed'; reports: FileReport[]; message: string | null },
 ): Promise<void> {
   const { period } = o.opts;
   await wh.run(
-    `INSERT INTO loads VALUES ($1, $2, $3, $4::DATE, $5::DATE, $6::TIMESTAMPTZ, now(), $7, $8, $9, $10::JSON, $11)`,
+    `INSERT INTO loads (load_id, command, period, period_start, period_end, started_at, ended_at, status, code_version, source, options, message, load_no)
+     VALUES ($1, $2, $3, $4::DATE, $5::DATE, $6::TIMESTAMPTZ, now(), $7, $8, $9, $10::JSON, $11, $12)`,
     [o.loadId, o.opts.command ?? 'ingest', period.label, period.start, period.end, o.startedAt.toISOString(), o.status, codeVersion(), o.opts.source,
-      JSON.stringify({ threshold: o.opts.threshold ?? 0.05 }), o.message],
+      JSON.stringify({ threshold: o.opts.threshold ?? 0.05 }), o.message, o.loadNo],
   );
   for (const r of o.reports) {
     if (r.status === 'unchanged') continue;

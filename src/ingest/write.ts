@@ -21,7 +21,7 @@ export interface WriteCounts {
 
 interface Ctx {
   period: Period;
-  loadId: string;
+  loadNo: number;
 }
 
 /** SQL condition "column's Paris date is inside the period" for a dated dataset. */
@@ -40,14 +40,14 @@ export async function replaceDated(wh: Warehouse, def: DatasetDef, contract: Col
   const replaced = await wh.exec(`DELETE FROM ${t} WHERE ${inPeriodSql(def, contract, ctx.period)}`);
   const cols = fixed.map((c) => ident(c.name)).join(', ');
   const inserted = await wh.exec(
-    `INSERT INTO ${t} (${cols}, _load_id) SELECT ${cols}, ${literal(ctx.loadId)} FROM ${ident(view)} ${bad ? `WHERE _rn NOT IN ${bad}` : ''}`,
+    `INSERT INTO ${t} (${cols}, _load) SELECT ${cols}, ${ctx.loadNo} FROM ${ident(view)} ${bad ? `WHERE _rn NOT IN ${bad}` : ''}`,
   );
   const items = contract.filter((c) => c.item);
   if (def.name === 'survey') {
     await wh.exec(`DELETE FROM survey_answers WHERE wave_date >= DATE ${literal(ctx.period.start)} AND wave_date < DATE ${literal(ctx.period.end)}`);
     for (const it of items) {
       await wh.exec(
-        `INSERT INTO survey_answers SELECT respondent_key, wave_date, ${literal(it.name)}, ${ident(it.name)}, ${literal(ctx.loadId)}
+        `INSERT INTO survey_answers SELECT respondent_key, wave_date, ${literal(it.name)}, ${ident(it.name)}, ${ctx.loadNo}
          FROM ${ident(view)} WHERE ${bad ? `_rn NOT IN ${bad} AND ` : ''}${ident(it.name)} IS NOT NULL`,
       );
     }
@@ -70,7 +70,7 @@ export async function upsertReference(
   const cols = contract.map((c) => ident(c.name)).join(', ');
   const on = key.map((k) => `t.${ident(k)} = n.${ident(k)}`).join(' AND ');
   const eff = `DATE ${literal(ctx.period.start)}`;
-  const load = literal(ctx.loadId);
+  const load = String(ctx.loadNo);
   await wh.run(`CREATE OR REPLACE TEMP TABLE _new AS SELECT ${cols} FROM ${ident(view)} ${bad ? `WHERE _rn NOT IN ${bad}` : ''}`);
   const changedCond = nonKey.length ? nonKey.map((c) => `n.${ident(c.name)} IS DISTINCT FROM t.${ident(c.name)}`).join(' OR ') : 'false';
   await wh.run(
@@ -79,14 +79,14 @@ export async function upsertReference(
   const later = await wh.scalar<string | null>(`SELECT max(_old_from)::VARCHAR FROM _chg WHERE _old_from > ${eff}`);
   if (later) throw new UserError(fileErrors.historyRewrite(file, def.name, later, ctx.period.label));
   const added = await wh.exec(
-    `INSERT INTO ${t} (${cols}, _valid_from, _valid_to, _load_id, _closed_by)
+    `INSERT INTO ${t} (${cols}, _valid_from, _valid_to, _load, _closed)
      SELECT ${cols}, NULL, NULL, ${load}, NULL FROM _new n WHERE NOT EXISTS (SELECT 1 FROM ${t} t WHERE ${on})`,
   );
   const changed = await wh.exec(
-    `UPDATE ${t} t SET _valid_to = ${eff}, _closed_by = ${load} FROM _chg n WHERE ${on} AND t._valid_to IS NULL`,
+    `UPDATE ${t} t SET _valid_to = ${eff}, _closed = ${load} FROM _chg n WHERE ${on} AND t._valid_to IS NULL`,
   );
   await wh.exec(
-    `INSERT INTO ${t} (${cols}, _valid_from, _valid_to, _load_id, _closed_by) SELECT ${cols}, ${eff}, NULL, ${load}, NULL FROM _chg`,
+    `INSERT INTO ${t} (${cols}, _valid_from, _valid_to, _load, _closed) SELECT ${cols}, ${eff}, NULL, ${load}, NULL FROM _chg`,
   );
   const total = await wh.scalar<number>('SELECT count(*) FROM _new');
   await wh.run('DROP TABLE _new; DROP TABLE _chg');

@@ -40,6 +40,6 @@ export const CAFES_CSV = [
 
 /** Every row of a table, sorted, without the load id (to compare contents across loads). */
 export async function contents(wh: Warehouse, table: string): Promise<string[]> {
-  const rows = await wh.all(`SELECT * EXCLUDE (_load_id) FROM ${table}`);
+  const rows = await wh.all(`SELECT * EXCLUDE (_load) FROM ${table}`);
   return rows.map((r) => JSON.stringify(r)).sort();
 }

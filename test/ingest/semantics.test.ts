@@ -131,7 +131,7 @@ describe('idempotency', () => {
     const again = await ingest(wh, dir, '2023-Q2');
     expect(again.status).toBe('noop');
     expect(again.files[0]!.status).toBe('unchanged');
-    expect(await wh.all('SELECT * FROM service_uses')).toEqual(snapshot); // same _load_id too
+    expect(await wh.all('SELECT * FROM service_uses')).toEqual(snapshot); // same load number (_load) too
     expect(await wh.scalar('SELECT count(*) FROM loads')).toBe(2); // cafes + the first load; the no-op records nothing
     expect(first.status).toBe('loaded');
   });

@@ -45,7 +45,7 @@ describe('models', () => {
     const wh = await tempWarehouse();
     await ingest(wh, folder({ 'cafes.csv': CAFES_CSV }), '2023-Q1');
     // bypass the ingestion on purpose: an employee contract with a negative FTE
-    await wh.run(`INSERT INTO staff VALUES ('C1', 'PX01', DATE '2023-01-01', 'employee', 'CDI', -1, NULL, NULL, NULL, 'manual', NULL)`);
+    await wh.run(`INSERT INTO staff VALUES ('C1', 'PX01', DATE '2023-01-01', 'employee', 'CDI', -1, NULL, NULL, NULL, 0, NULL)`);
     const err = await runPeriod(wh, parsePeriod('2023'), { config: defaultConfig() }).catch((e: Error) => e);
     expect((err as Error).message).toMatch(/^model mart_jobs: check expression\(fte_days >= 0\) failed for 1 row, e.g. \{"cafe_id":"C1","person_key":"PX01"/);
     expect(await wh.scalar(`SELECT status FROM runs ORDER BY started_at DESC LIMIT 1`)).toBe('failed');
