@@ -68,3 +68,30 @@ describe('crash right after the warehouse is created', () => {
     wh.close();
   });
 });
+
+describe('exit without closing after versioned updates', () => {
+  it('replays the write-ahead log: reference versions, period replacement and load log survive', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'w.duckdb');
+    const q1 = folder({ 'cafes.csv': CAFES_CSV, 'service_uses.csv': 'cafe_id,date,service,uses\nC1,2023-02-01,bread,3\n' }, join(dir, 'q1'));
+    const q3 = folder({ 'cafes.csv': CAFES_CSV.replace('associative,operating', 'associative,transition'), 'service_uses.csv': 'cafe_id,date,service,uses\nC1,2023-08-01,bread,5\n' }, join(dir, 'q3'));
+    const { execFileSync } = await import('node:child_process');
+    // Two ingests (the second closes a café version with an UPDATE), then exit without closing:
+    // everything after the last checkpoint is only in the write-ahead log.
+    const script = `Promise.all([import('./src/db/warehouse.ts'), import('./src/ingest/ingest.ts'), import('./src/period.ts')]).then(async ([w, i, p]) => {
+      const wh = await w.Warehouse.open(${JSON.stringify(path)});
+      await i.ingestFolder(wh, ${JSON.stringify(q1)}, { period: p.parsePeriod('2023-Q1') });
+      await i.ingestFolder(wh, ${JSON.stringify(q3)}, { period: p.parsePeriod('2023-Q3') });
+      process.exit(0);
+    })`;
+    execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { stdio: 'ignore' });
+    const wh = await Warehouse.open(path);
+    expect(await wh.all(`SELECT stage, _valid_to FROM cafes WHERE cafe_id = 'C1' ORDER BY _valid_from NULLS FIRST`)).toEqual([
+      { stage: 'operating', _valid_to: '2023-07-01' },
+      { stage: 'transition', _valid_to: null },
+    ]);
+    expect(await wh.scalar('SELECT sum(uses)::BIGINT FROM service_uses')).toBe(8); // 3 + 5
+    expect(await wh.scalar(`SELECT count(*) FROM loads WHERE status = 'loaded'`)).toBe(2);
+    wh.close();
+  });
+});
