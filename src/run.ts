@@ -10,7 +10,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Config, METHOD_VERSION } from './config.ts';
+import { columnsOf } from './contract/columns.ts';
 import { DATASETS } from './contract/datasets.ts';
+import { inPeriodSql } from './ingest/write.ts';
 import { ident } from './db/sql.ts';
 import type { Warehouse } from './db/warehouse.ts';
 import { UserError } from './errors.ts';
@@ -168,8 +170,7 @@ export async function runInputs(wh: Warehouse, p: Period): Promise<{ dataset: st
   for (const def of MODEL_INPUTS.map((n) => DATASETS[n]!)) {
     const t = ident(def.name);
     if (def.kind === 'dated') {
-      const col = ident(def.dateColumn!);
-      parts.push(`SELECT DISTINCT '${def.name}' AS dataset, _load FROM ${t} WHERE ${col} >= DATE '${p.start}' AND ${col} < DATE '${p.end}'`);
+      parts.push(`SELECT DISTINCT '${def.name}' AS dataset, _load FROM ${t} WHERE ${inPeriodSql(def, columnsOf(def.schema), p)}`);
     } else {
       parts.push(
         `SELECT DISTINCT '${def.name}' AS dataset, _load FROM ${t} WHERE (_valid_from IS NULL OR _valid_from <= DATE '${p.last}') AND (_valid_to IS NULL OR DATE '${p.last}' < _valid_to)`,

@@ -20,6 +20,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Column } from '../contract/columns.ts';
@@ -638,7 +639,6 @@ function fromChecks(line: number | null, b: { problems: number[] } & Record<stri
 
 /** The raw text of some records (for the rejects table), read back from the file. */
 async function rawLines(path: string, idx: Awaited<ReturnType<typeof indexRecords>>, records: number[]): Promise<Map<number, string>> {
-  const { open } = await import('node:fs/promises');
   const out = new Map<number, string>();
   if (records.length === 0) return out;
   const fh = await open(path, 'r');

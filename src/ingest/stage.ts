@@ -119,6 +119,13 @@ export function humanTs(fmt?: string): string {
   return fmt ? 'dd/mm/yyyy hh:mm:ss, as in the rest of this file' : 'ISO 8601, e.g. 2023-04-02 10:15:00';
 }
 
+/** DuckDB's reader for a Parquet, JSON-array or NDJSON file. */
+function otherReaderSql(path: string, format: Exclude<FileFormat, 'csv'>): string {
+  return format === 'parquet'
+    ? `read_parquet(${literal(path)})`
+    : `read_json(${literal(path)}, format = ${literal(format === 'ndjson' ? 'newline_delimited' : 'array')}, records = true)`;
+}
+
 /**
  * Parquet and JSON: DuckDB reads them with their own types; each contract column is cast with
  * TRY_CAST and a value that does not cast is a reject. The ordinal comes from the reader.
@@ -130,10 +137,7 @@ export async function stageOther(
   table: string,
   present: Column[],
 ): Promise<ReaderReject[]> {
-  const src =
-    format === 'parquet'
-      ? `read_parquet(${literal(path)})`
-      : `read_json(${literal(path)}, format = ${literal(format === 'ndjson' ? 'newline_delimited' : 'array')}, records = true)`;
+  const src = otherReaderSql(path, format);
   const sel = present
     .map((c) => {
       const raw = ident(c.name);
@@ -158,10 +162,7 @@ export async function stageOther(
 
 /** Column names in a Parquet/JSON file (for the header checks CSV files get from the sniffer). */
 export async function otherFileColumns(wh: Warehouse, path: string, format: Exclude<FileFormat, 'csv'>): Promise<string[]> {
-  const src =
-    format === 'parquet'
-      ? `read_parquet(${literal(path)})`
-      : `read_json(${literal(path)}, format = ${literal(format === 'ndjson' ? 'newline_delimited' : 'array')}, records = true)`;
+  const src = otherReaderSql(path, format);
   const rows = await wh.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${src}`);
   return rows.map((r) => r.column_name);
 }
