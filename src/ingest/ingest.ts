@@ -34,8 +34,9 @@ import { codeVersion } from '../version.ts';
 import { buildChecks, valueExprs, type Problem } from './checks.ts';
 import { indexRecords, recordAtDuckLine } from './lines.ts';
 import { fileErrors, reasons } from './messages.ts';
-import { archiveFile, fileFacts, transcodeWin1252, type FileFacts } from './prepare.ts';
-import { detectDateFormat, detectDecimalComma, detectOffsets, detectTimestampFormat, sniffCsv, type Encoding } from './sniff.ts';
+import { archiveFile, fileFacts, transcodeToUtf8, type FileFacts } from './prepare.ts';
+import { detectEncoding, scanCsv, writeSanitized, type LineReject, type ScanResult, type TextEncoding } from './scan.ts';
+import { detectDateFormat, detectDecimalComma, detectOffsets, detectTimestampFormat, sniffCsv } from './sniff.ts';
 import { csvReaderSql, otherFileColumns, readerRejects as readReaderRejects, stageCsv, stageOther, type FileFormat, type ReaderReject } from './stage.ts';
 import { parseRecords } from './sniff.ts';
 import { inPeriodSql, replaceDated, upsertReference, type WriteCounts } from './write.ts';
@@ -79,7 +80,7 @@ export interface FileReport {
   format: FileFormat;
   size: number;
   sha256: string;
-  encoding?: Encoding;
+  encoding?: TextEncoding;
   delimiter?: string;
   dateFormat?: string;
   decimalSeparator?: string;
@@ -94,6 +95,11 @@ export interface FileReport {
   message?: string;
   rejects: RejectRow[];
   archivePath?: string;
+  /**
+   * CSV files: the file's physical lines, `total = header + blank + accepted + rejected`
+   * (the lines of accepted and of rejected records; a quoted newline makes a record span two).
+   */
+  lines?: { total: number; header: number; blank: number; accepted: number; rejected: number };
 }
 
 export interface IngestReport {
@@ -124,7 +130,8 @@ export interface FoundFile {
 
 /** Files of a folder named after a dataset (`cafes.csv`, `sales.parquet`...), in processing order. */
 export function discover(folder: string): { files: FoundFile[]; ignored: string[] } {
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UserError(`${folder}: no such folder`);
+  if (!existsSync(folder)) throw new UserError(`${folder}: no such folder`);
+  if (!statSync(folder).isDirectory()) throw new UserError(`${folder}: not a folder`);
   const files: FoundFile[] = [];
   const ignored: string[] = [];
   const byDataset = new Map<string, string[]>();
@@ -133,10 +140,24 @@ export function discover(folder: string): { files: FoundFile[]; ignored: string[
     const stem = basename(name, extname(name)).toLowerCase();
     const def = DATASETS[stem];
     const format = FORMATS[ext];
-    if (!def || !format || !statSync(join(folder, name)).isFile()) {
+    if (!def || !format) {
       if (!name.startsWith('.') && name !== 'README.md') ignored.push(name);
       continue;
     }
+    // A file named after a dataset that cannot be read is refused (exit 3), not ignored: the
+    // analyst meant it to be loaded. Its name comes from readdir, so ENOENT is a broken link.
+    let why: string | undefined;
+    try {
+      const st = statSync(join(folder, name));
+      if (st.isDirectory()) why = 'it is a folder, not a file';
+      else if (!st.isFile()) why = 'not a regular file';
+      // No read bit for anyone (chmod 000 or 200) and not root: opening it would fail with EACCES.
+      else if (process.getuid?.() !== 0 && (st.mode & 0o444) === 0) why = 'permission denied';
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      why = code === 'ELOOP' ? 'symbolic link loop' : code === 'ENOENT' ? 'broken symbolic link: its target does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? (e as Error).message);
+    }
+    if (why) throw new IngestFailed(`ingest failed, nothing loaded: ${fileErrors.unreadable(name, why)}`);
     byDataset.set(def.name, [...(byDataset.get(def.name) ?? []), name]);
     files.push({ dataset: def, path: join(folder, name), format });
   }
@@ -356,17 +377,33 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
   let withOffsets = false;
   let inserted = 0;
   let refine: Refine | undefined;
+  let lineRejects: LineReject[] = [];
+  let scanResult: ScanResult | undefined;
 
   if (f.format === 'csv') {
-    if (ff.bom && !ff.utf8) throw new UserError(fileErrors.badUtf8WithBom(name));
-    const dialect = await sniffCsv(f.path);
-    if (dialect.header.length === 0 || dialect.header.every((h) => h === '')) throw new UserError(fileErrors.empty(name));
-    rep.encoding = ff.utf8 ? (ff.bom ? 'utf-8-bom' : 'utf-8') : 'windows-1252';
-    rep.delimiter = dialect.delimiter;
-    if (rep.encoding === 'windows-1252') {
+    // The encoding, decided on evidence; UTF-16 and Windows-1252 are transcoded to UTF-8.
+    const enc = await detectEncoding(f.path, ff);
+    if (enc.binary) throw new UserError(fileErrors.notText(name, enc.binary));
+    rep.encoding = enc.encoding;
+    if (enc.bomOverWin1252) ctx.warn(`${name}: starts with a UTF-8 byte order mark but its other bytes are Windows-1252 (no valid UTF-8 accent anywhere): read as Windows-1252`);
+    if (enc.encoding === 'windows-1252' || enc.encoding === 'utf-16le' || enc.encoding === 'utf-16be') {
       step('transcoding');
       readPath = join(ctx.work, `${f.dataset.name}.utf8.csv`);
-      await transcodeWin1252(f.path, readPath);
+      await transcodeToUtf8(f.path, readPath, enc.encoding, enc.bomOverWin1252 === true);
+    }
+    const dialect = await sniffCsv(readPath);
+    if (dialect.header.length === 0 || dialect.header.every((h) => h === '')) throw new UserError(fileErrors.empty(name));
+    rep.delimiter = dialect.delimiter;
+    // What DuckDB would swallow or choke on (stray quotes, NUL, stray CR, bad bytes, huge
+    // records) becomes rejected lines, blanked in the copy DuckDB reads.
+    step('scanning');
+    const scan = await scanCsv(readPath, { delimiter: dialect.delimiter, bom: readPath === f.path && ff.bom });
+    lineRejects = scan.rejects;
+    scanResult = scan;
+    if (scan.rejects.length || scan.crOnly) {
+      const clean = join(ctx.work, `${f.dataset.name}.clean.csv`);
+      await writeSanitized(readPath, clean, scan, readPath === f.path && ff.bom);
+      readPath = clean;
     }
     const mapping = mapHeader(name, dialect.header, contract, f.dataset);
     present = mapping.present;
@@ -428,11 +465,30 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
   rep.mappedCommunes = await wh.scalar<number>(checks.mappedSql);
 
   // Place every rejected row on its line.
-  const rejects = await placeRejects(readPath, f.format, readerRejects, bad, checks, refine);
+  const placed = await placeRejects(readPath, f.format, readerRejects, bad, checks, refine);
+  const rejects = [...placed, ...lineRejects.map((r): RejectRow => ({ line: r.line, column: null, value: null, reason: r.reason, rawLine: r.rawLine }))].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   rep.rejects = rejects;
-  rep.read = staged + countRecords(readerRejects);
+  const duckRead = staged + countRecords(readerRejects);
+  rep.read = duckRead + lineRejects.length;
   rep.rejected = rejects.length;
   rep.accepted = rep.read - rep.rejected;
+  if (scanResult) {
+    // Two independent counts of the file's records: the scan's and DuckDB's. They must agree.
+    if (duckRead !== scanResult.records) throw new Error(`row accounting broken for ${rep.file}: the scan found ${scanResult.records} records, DuckDB read ${duckRead}`);
+    const spanOf = (line: number | null) => (line === null ? 1 : (scanResult!.multiLine.get(line) ?? 1));
+    const placedLines = placed.reduce((n, r) => n + spanOf(r.line), 0);
+    const lines = {
+      total: scanResult.totalLines,
+      header: scanResult.headerLines,
+      blank: scanResult.blankLines,
+      accepted: scanResult.recordLines - placedLines,
+      rejected: placedLines + lineRejects.reduce((n, r) => n + r.span, 0),
+    };
+    if (lines.header + lines.blank + lines.accepted + lines.rejected !== lines.total) {
+      throw new Error(`line accounting broken for ${rep.file}: ${JSON.stringify(lines)}`);
+    }
+    rep.lines = lines;
+  }
 
   if (direct) {
     const removed = nBad

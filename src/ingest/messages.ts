@@ -39,6 +39,16 @@ export const reasons = {
   duplicateKey: (key: string[]) => `duplicate key (${key.join(', ')}): several rows of this file share it`,
   fieldCount: (found: number, expected: number) => `has ${found} fields, expected ${expected}`,
   noNumber: (name: string) => `${name} must be a number`,
+  unterminatedQuote: () => 'unterminated quote: a quoted field opens on this line and does not close as a well-formed record; the line is rejected and reading resumes on the next line',
+  invalidUtf8: (offset: number) => `holds bytes that are not UTF-8 (first at byte offset ${offset} of the file)`,
+  nulByte: (offset: number) => `holds a NUL byte (at byte offset ${offset} of the file)`,
+  strayCarriageReturn: (offset: number) => `holds a carriage return inside the line (at byte offset ${offset} of the file)`,
+  notFinite: () => 'is not a finite number (NaN and infinities are refused)',
+  outOfRange: () => 'is out of the range of numbers (exponent too large or too small)',
+  emptyWithDefault: (dflt: unknown) => `is empty (a missing value; the default ${String(dflt)} applies only when the column is absent from the file)`,
+  lineTooLong: (bytes: number, max: number) => `the record is ${bytes} bytes long, more than the ${max} bytes a record may hold`,
+  booleanNotNumber: () => 'is a true/false value, not a number',
+  badJsonLine: (msg: string) => `is not a JSON object: ${msg}`,
 } as const;
 
 export const fileErrors = {
@@ -50,16 +60,35 @@ export const fileErrors = {
   undeclaredItem: (file: string, col: string) =>
     `${file}: column "${col}" is not an item of the questionnaire (declare it in questionnaire.csv)`,
   threshold: (file: string, rejected: number, read: number, threshold: number) =>
-    `${file}: ${rejected} of ${read} rows rejected (${pct(rejected, read)}), above the ${pct(threshold, 1)} threshold`,
+    `${file}: ${rejected} of ${read} rows rejected (${pct(rejected, read, threshold)}), above the ${pct(threshold, 1)} threshold`,
   badUtf8WithBom: (file: string) => `${file}: starts with a UTF-8 byte order mark but holds bytes that are not UTF-8`,
   twoFormats: (dataset: string, files: string[]) => `two files for dataset ${dataset}: ${files.join(', ')} (keep one)`,
   empty: (file: string) => `${file}: the file is empty (no header line)`,
+  notText: (file: string, looksLike: string) => `${file}: not a text file (looks like ${looksLike})`,
+  emptyDated: (file: string, dataset: string, period: string, rows: number) =>
+    `${file}: no data row; loading it would remove the ${rows} ${dataset} rows of ${period} — give --allow-empty ${dataset} to empty the period`,
+  shrink: (file: string, dataset: string, period: string, before: number, after: number) =>
+    `${file}: would remove ${before - after} of the ${before} ${dataset} rows of ${period} (keeping ${after}); a load that removes more than half of a period's rows needs --allow-shrink`,
+  emptyReference: (file: string) => `${file}: no data row; nothing changed`,
+  badJson: (file: string, detail: string) => `${file}: not valid JSON (${detail})`,
+  notRecords: (file: string, detail: string) => `${file}: expected an array of JSON objects (${detail})`,
+  badParquet: (file: string) => `${file}: not a readable Parquet file (corrupt or truncated)`,
+  unreadable: (file: string, why: string) => `${file}: cannot be read (${why})`,
   historyRewrite: (file: string, dataset: string, from: string, period: string) =>
     `${file}: ${dataset} has versions valid from ${from}, after the start of ${period}; ingesting it for ${period} would rewrite history — unload the later load first`,
 } as const;
 
-export function pct(part: number, whole: number): string {
+/**
+ * A share as a percentage, with as many decimals as it takes to tell it from `against` (so
+ * 5.008 % above a 5 % threshold does not print as "5.0 %, above the 5 % threshold").
+ */
+export function pct(part: number, whole: number, against?: number): string {
   if (whole === 0) return '0 %';
   const v = (100 * part) / whole;
-  return `${v < 10 ? v.toFixed(1) : v.toFixed(0)} %`;
+  let digits = v < 10 ? 1 : 0;
+  if (against !== undefined) {
+    const a = 100 * against;
+    while (digits < 6 && v !== a && Number(v.toFixed(digits)) === Number(a.toFixed(digits))) digits++;
+  }
+  return `${v.toFixed(digits)} %`;
 }

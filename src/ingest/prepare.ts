@@ -46,9 +46,15 @@ export async function fileFacts(path: string): Promise<FileFacts> {
   return { size, sha256: hash.digest('hex'), utf8, bom };
 }
 
-/** Streams a Windows-1252 file into a UTF-8 copy. */
-export async function transcodeWin1252(src: string, dst: string): Promise<void> {
-  await pipeline(createReadStream(src, { highWaterMark: 1 << 20 }), iconv.decodeStream('win1252'), iconv.encodeStream('utf8'), createWriteStream(dst));
+/** Streams a Windows-1252 or UTF-16 file into a UTF-8 copy (byte order marks dropped). */
+export async function transcodeToUtf8(src: string, dst: string, from: 'windows-1252' | 'utf-16le' | 'utf-16be', skipUtf8Bom = false): Promise<void> {
+  const codec = from === 'windows-1252' ? 'win1252' : from;
+  await pipeline(
+    createReadStream(src, { highWaterMark: 1 << 20, start: skipUtf8Bom ? 3 : 0 }),
+    iconv.decodeStream(codec, { stripBOM: true }),
+    iconv.encodeStream('utf8'),
+    createWriteStream(dst),
+  );
 }
 
 /** Copies the raw file to `<archiveDir>/<sha[0:2]>/<sha>` unless already there; returns the path. */

@@ -10,6 +10,7 @@ import { ident, literal } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { reasons } from './messages.ts';
 import { parseRecords, type Dialect } from './sniff.ts';
+import { MAX_RECORD_BYTES } from './scan.ts';
 
 export type FileFormat = 'csv' | 'parquet' | 'json' | 'ndjson';
 
@@ -66,7 +67,7 @@ export function csvReaderSql(path: string, rej: string, o: CsvReadOptions): stri
     'store_rejects = true',
     `rejects_table = ${literal(`${rej}_rej`)}`,
     `rejects_scan = ${literal(`${rej}_scan`)}`,
-    'max_line_size = 10000000',
+    `max_line_size = ${2 * MAX_RECORD_BYTES + 16}`,
   ];
   if (o.dateFormat) args.push(`dateformat = ${literal(o.dateFormat)}`);
   if (o.timestampFormat) args.push(`timestampformat = ${literal(o.timestampFormat)}`);
