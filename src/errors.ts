@@ -48,3 +48,38 @@ export function formatLocation(loc: { file: string; line?: number; column?: stri
   const value = loc.value !== undefined ? `${JSON.stringify(loc.value)} ` : '';
   return `${parts.join('')}${where ? `: ${where}` : ''}: ${value}${loc.reason}`;
 }
+
+/** What a Node fs error (`error.code`) means, in words for the analyst. */
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a folder, not a file',
+  ENOTDIR: 'a part of the path is not a folder',
+  ELOOP: 'symbolic link loop',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EEXIST: 'already exists',
+  ENAMETOOLONG: 'file name too long',
+  EMFILE: 'too many open files',
+  EBUSY: 'busy',
+};
+
+/** A Node fs error (has a `code` like ENOENT and a `syscall`), as thrown by `node:fs`. */
+export function isFsError(e: unknown): e is NodeJS.ErrnoException & { code: string } {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!) && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/** The reason of an fs error in words: "permission denied", "symbolic link loop"… (else its code). */
+export function fsReason(e: NodeJS.ErrnoException): string {
+  // mkdir of a path whose last part is a file
+  if (e.code === 'EEXIST' && e.syscall === 'mkdir') return 'is a file, not a folder';
+  return (e.code && FS_REASONS[e.code]) ?? e.code ?? e.message;
+}
+
+/** A one-line message for an fs error naming its path: `/x/y.csv: permission denied`. */
+export function fsErrorMessage(e: NodeJS.ErrnoException): string {
+  const where = e.path ?? (e as { dest?: string }).dest;
+  return `${where ?? e.syscall ?? 'file system'}: ${fsReason(e)}`;
+}

@@ -4,6 +4,7 @@
  */
 import { columnsOf } from './contract/columns.ts';
 import { DATASETS } from './contract/datasets.ts';
+import { storedTable } from './db/ddl.ts';
 import { ident } from './db/sql.ts';
 import type { Warehouse } from './db/warehouse.ts';
 import { UserError } from './errors.ts';
@@ -133,7 +134,7 @@ export async function unload(wh: Warehouse, loadId: string): Promise<UnloadResul
     const rowsRemoved: Record<string, number> = {};
     const versionsReopened: Record<string, number> = {};
     for (const def of Object.values(DATASETS)) {
-      const t = ident(def.name);
+      const t = ident(storedTable(def));
       if (def.kind === 'reference') {
         const later = await wh.scalar<string | null>(
           `SELECT min(l.load_id) FROM ${t} v JOIN loads l ON l.load_no = v._closed WHERE v._load = $1 AND v._closed <> $1`,

@@ -13,10 +13,10 @@ import { parsePeriod } from '../period.ts';
 import { defaultConfig } from '../config.ts';
 import { runPeriod } from '../run.ts';
 import { printHeadline } from './figures.ts';
-import { printIngest, type GlobalOpts } from './shared.ts';
+import { printable } from './format.ts';
+import { out, printIngest, type GlobalOpts } from './shared.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const out = (s = '') => process.stdout.write(`${s}\n`);
 
 export function registerDemo(program: Command): void {
   program
@@ -47,12 +47,12 @@ export function registerDemo(program: Command): void {
           out(`== ingest ${f.folder} --period ${f.period}`);
           const r = await ingestFolder(wh, f.folder, { period: parsePeriod(f.period) });
           printIngest(r, { maxRejects: 5 });
-          out(r.message);
+          out(printable(r.message));
         }
         out();
         out(`== run --period ${year}`);
         const run = await runPeriod(wh, parsePeriod(String(year)), { config: defaultConfig() });
-        for (const w of run.warnings.slice(0, 5)) out(`warning: ${w.message}`);
+        for (const w of run.warnings.slice(0, 5)) out(`warning: ${printable(w.message)}`);
         if (run.warnings.length > 5) out(`(${run.warnings.length - 5} more warnings: cafe-impact explain km_saved --period ${year})`);
         out();
         await printHeadline(wh, String(year));

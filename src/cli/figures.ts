@@ -1,5 +1,4 @@
 /** `cafe-impact run`, `figures` and `explain`. */
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import type { Warehouse } from '../db/warehouse.ts';
@@ -9,8 +8,8 @@ import { latestRun, runFigures } from '../figures/store.ts';
 import { INDICATORS, indicatorDef } from '../indicators/definitions.ts';
 import { parsePeriod } from '../period.ts';
 import { runPeriod } from '../run.ts';
-import { table } from './format.ts';
-import { err, out, withWarehouse } from './shared.ts';
+import { printable, table } from './format.ts';
+import { checkOutput, err, out, withWarehouse, write as writeStdout, writeOutput } from './shared.ts';
 
 const HEADLINE = ['km_saved.bread', 'km_saved.cash', 'km_saved.post', 'km_saved', 'earth_laps', 'jobs.headcount', 'jobs.fte', 'suppliers.local_micro', 'residents.mobilised', 'events.count', 'events.attendance'];
 
@@ -35,7 +34,7 @@ export function registerFigures(program: Command): void {
       const period = parsePeriod(o.period);
       const { config, source } = loadConfig(o.config);
       await withWarehouse(cmd, async (wh) => {
-        const r = await runPeriod(wh, period, { config, strict: o.strict, onWarning: o.json ? undefined : (w) => err(`warning: ${w.message}`) });
+        const r = await runPeriod(wh, period, { config, strict: o.strict, onWarning: o.json ? undefined : (w) => err(`warning: ${printable(w.message)}`) });
         if (o.json) return out(JSON.stringify({ run_id: r.runId, period: r.period, figures: r.figures, warnings: r.warnings, models: r.timings.map((t) => ({ model: t.model, rows: t.rows, checks: t.checks })) }, null, 2));
         out(table(r.timings.map((t) => ({ model: t.model, rows: t.rows, checks: t.checks, ms: Math.round(t.ms) }))));
         out();
@@ -55,10 +54,11 @@ export function registerFigures(program: Command): void {
     .option('--scope <scope>', 'only this scope (network, region, department, cafe, model, stage, contract, programme)')
     .action(async (o: { period: string; format: string; output?: string; indicator?: string; scope?: string }, cmd: Command) => {
       const period = parsePeriod(o.period);
+      checkOutput(o.output);
       await withWarehouse(cmd, async (wh) => {
         const prov = await latestRun(wh, period.label);
         const figs = (await runFigures(wh, prov.run_id)).filter((f) => (!o.indicator || f.indicator === o.indicator) && (!o.scope || f.scope === o.scope));
-        const write = (data: string | Buffer) => (o.output ? writeFileSync(o.output, data) : process.stdout.write(data));
+        const write = (data: string | Buffer) => (o.output ? writeOutput(o.output, data) : writeStdout(data));
         if (o.format === 'json') return write(figuresToJson(figs, prov));
         if (o.format === 'csv') return write(figuresToCsv(figs, prov));
         if (o.format === 'xlsx') {
@@ -87,7 +87,7 @@ export function registerFigures(program: Command): void {
         out(def.definition);
         out(`Formula: ${def.formula}`);
         out(`Value: ${fig ? (fig.suppressed ? '(suppressed)' : `${fig.value} ${fig.unit} (≈ ${formatFrench(fig.value, fig.unit)})`) : '(not computed: see the warnings below)'}`);
-        out(`Parameters: ${JSON.stringify(prov.parameters)}`);
+        out(`Parameters: ${printable(JSON.stringify(prov.parameters))}`);
         out();
         out('Data (files behind this run):');
         out(table(prov.inputs.map((i) => ({ dataset: i.dataset, file: i.file, sha256: i.sha256.slice(0, 16), load: i.load_id }))));
@@ -113,7 +113,7 @@ export function registerFigures(program: Command): void {
         if (prov.warnings.length) {
           out();
           out('Warnings of this run:');
-          for (const w of prov.warnings) out(`  - ${w.message}`);
+          for (const w of prov.warnings) out(`  - ${printable(w.message)}`);
         }
       });
     });

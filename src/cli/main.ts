@@ -2,20 +2,23 @@
  * The `cafe-impact` command: parses flags, opens the warehouse, calls the library, prints.
  * One top-level handler maps errors to exit codes:
  *   0 done · 1 unexpected error · 2 user error (bad flag, bad file) · 3 ingest refused (nothing loaded)
+ *   · 4 run stopped by a failed check or --strict
+ * Every message is one line on stderr, control characters escaped; stack traces only with --debug.
  */
 import { pathToFileURL } from 'node:url';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { dictionaryMarkdown } from '../contract/dictionary.ts';
 import { DATASETS } from '../contract/datasets.ts';
-import { IngestFailed, UserError } from '../errors.ts';
+import { neutraliseFormula } from '../figures/export.ts';
+import { fsErrorMessage, IngestFailed, isFsError, UserError } from '../errors.ts';
 import { ingestFolder, type IngestReport } from '../ingest/ingest.ts';
 import { listLoads, listRejects, status, unload } from '../loads.ts';
 import { parsePeriod } from '../period.ts';
 import { reload } from '../reload.ts';
 import { codeVersion } from '../version.ts';
-import { clip, num, table } from './format.ts';
+import { clip, num, printable, table } from './format.ts';
 import { terminalReporter } from './progress.ts';
-import { err, jsonSummary, out, parseThreshold, printIngest, withWarehouse } from './shared.ts';
+import { err, jsonSummary, out, parseThreshold, printIngest, quietOnClosedPipe, withWarehouse } from './shared.ts';
 import { registerReference } from './reference.ts';
 import { registerDemo } from './demo.ts';
 import { registerFigures } from './figures.ts';
@@ -25,8 +28,7 @@ export function buildProgram(): Command {
     .description('Impact figures for a network of village cafés: validated quarterly ingestion into an embedded DuckDB warehouse.')
     .version(codeVersion())
     .option('--warehouse <file>', 'warehouse file (default: $CAFE_IMPACT_WAREHOUSE or warehouse/cafe-impact.duckdb)')
-    .option('--debug', 'print stack traces of unexpected errors')
-    .showHelpAfterError();
+    .option('--debug', 'print stack traces of unexpected errors');
 
   program
     .command('ingest')
@@ -35,19 +37,23 @@ export function buildProgram(): Command {
     .requiredOption('--period <period>', 'period the files cover: 2023 or 2023-Q2')
     .option('--dry-run', 'validate and report without loading')
     .option('--threshold <share>', 'rejected share above which a file fails the ingest', '0.05')
+    .option('--allow-empty <dataset...>', 'let a file with no data row empty the period of these dated datasets (repeat or separate with commas)')
+    .option('--allow-shrink', 'let a load remove more than half of a dataset\'s rows in the period')
     .option('--json', 'print a machine-readable summary')
-    .action(async (folder: string, o: { period: string; dryRun?: boolean; threshold: string; json?: boolean }, cmd: Command) => {
+    .action(async (folder: string, o: { period: string; dryRun?: boolean; threshold: string; json?: boolean; allowEmpty?: string[]; allowShrink?: boolean }, cmd: Command) => {
       const period = parsePeriod(o.period);
       const threshold = parseThreshold(o.threshold);
       await withWarehouse(cmd, async (wh) => {
         const reporter = terminalReporter(!o.json && process.stderr.isTTY === true, (m) => err(`warning: ${m}`));
         try {
-          const r = await ingestFolder(wh, folder, { period, dryRun: o.dryRun, threshold, reporter });
+          const allowEmpty = (o.allowEmpty ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+          for (const d of allowEmpty) if (DATASETS[d]?.kind !== 'dated') throw new UserError(`--allow-empty ${d}: not a dated dataset (one of ${Object.values(DATASETS).filter((x) => x.kind === 'dated').map((x) => x.name).join(', ')})`);
+          const r = await ingestFolder(wh, folder, { period, dryRun: o.dryRun, threshold, reporter, allowEmpty, allowShrink: o.allowShrink });
           if (o.json) out(JSON.stringify(jsonSummary(r), null, 2));
           else {
             printIngest(r);
             out();
-            out(`${r.message}${r.status === 'loaded' ? ` (load ${r.loadId})` : ''}`);
+            out(printable(`${r.message}${r.status === 'loaded' ? ` (load ${r.loadId})` : ''}`));
           }
         } catch (e) {
           if (e instanceof IngestFailed && e.summary) {
@@ -57,7 +63,7 @@ export function buildProgram(): Command {
           }
           throw e;
         }
-      });
+      }, { create: true });
     });
 
   program
@@ -105,7 +111,9 @@ export function buildProgram(): Command {
         if (o.format === 'json') return out(JSON.stringify(rows, null, 2));
         if (o.format === 'csv') {
           const cols = ['load_id', 'dataset', 'file_name', 'line', 'column_name', 'raw_value', 'reason', 'raw_line'] as const;
-          const q = (v: unknown) => (v === null || v === undefined ? '' : /[",\n\r]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+          // Values come from the rejected files: a cell a spreadsheet would run as a formula is neutralised.
+          const field = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+          const q = (v: unknown) => (v === null || v === undefined ? '' : field(neutraliseFormula(String(v))));
           out(cols.join(','));
           for (const r of rows) out(cols.map((c) => q(r[c])).join(','));
           return;
@@ -139,7 +147,7 @@ export function buildProgram(): Command {
         const r = await reload(wh, loadId, { threshold: parseThreshold(o.threshold) });
         printIngest(r);
         out();
-        out(`${r.message}${r.status === 'loaded' ? ` (load ${r.loadId}, from the archive of ${loadId})` : ''}`);
+        out(printable(`${r.message}${r.status === 'loaded' ? ` (load ${r.loadId}, from the archive of ${loadId})` : ''}`));
       });
     });
 
@@ -155,33 +163,72 @@ export function buildProgram(): Command {
   registerReference(program);
   registerFigures(program);
   registerDemo(program);
+  usageErrors(program, ['cafe-impact']);
   return program;
 }
 
+/**
+ * commander's own errors (unknown option or command, missing argument, bad choice) become one-line
+ * user errors (exit 2) naming the command's help, on every command: exitOverride() and
+ * configureOutput() are copied to subcommands only when they are created, so setting them on the
+ * program afterwards left the subcommands calling process.exit(1). Help and --version still exit 0.
+ */
+function usageErrors(cmd: Command, path: string[]): void {
+  cmd.configureOutput({ outputError: () => undefined });
+  cmd.exitOverride((e) => {
+    if (e.exitCode === 0 || e.code === 'commander.help') throw e;
+    const what = e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+    throw new UserError(`${what} (see ${path.join(' ')} --help)`);
+  });
+  for (const c of cmd.commands) usageErrors(c, [...path, c.name()]);
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
-    if (code?.startsWith('commander.')) return 2;
-    const debug = argv.includes('--debug');
-    if (e instanceof UserError) {
-      err(`error: ${e.message}`);
-      if (e.hint) err(`hint: ${e.hint}`);
-      if (debug) err(e.stack ?? '');
-      return e.exitCode;
-    }
-    err(`unexpected error: ${(e as Error).message?.split('\n')[0]}`);
-    err(debug ? ((e as Error).stack ?? '') : 'run again with --debug for the stack trace');
-    return 1;
+    return report(e, argv.includes('--debug'));
   }
+}
+
+/** Prints an error the one way (one line on stderr, stack only with --debug) and returns its exit code. */
+function report(e: unknown, debug: boolean): number {
+  // --help, --version (0); help shown because no command was given (2)
+  if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+  if (e instanceof UserError) {
+    err(`error: ${printable(e.message)}`);
+    if (e.hint) err(`hint: ${printable(e.hint)}`);
+    if (debug) err(e.stack ?? '');
+    return e.exitCode;
+  }
+  // A file-system refusal (missing file, permission, folder for a file, full disk…) reaching here
+  // is the user's file or folder, not a bug: one line naming the path.
+  if (isFsError(e)) {
+    err(`error: ${printable(fsErrorMessage(e))}`);
+    if (debug) err(e.stack ?? '');
+    return 2;
+  }
+  err(`unexpected error: ${printable(e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e))}`);
+  err(debug ? ((e instanceof Error ? e.stack : undefined) ?? String(e)) : 'run again with --debug for the stack trace');
+  return 1;
+}
+
+/**
+ * For a real process only (bin/cafe-impact.js, `tsx src/cli/main.ts`), never in-process (tests):
+ * an error escaping main() — an uncaught exception, a promise rejection nobody handled — is
+ * reported like the others instead of Node's stack trace, and ends the process with its code.
+ */
+export function reportEscapedErrors(argv: string[]): void {
+  const fatal = (e: unknown) => process.exit(report(e, argv.includes('--debug')));
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
 }
 
 // Run when executed directly (`tsx src/cli/main.ts …`); bin/cafe-impact.js calls main() itself.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  reportEscapedErrors(process.argv);
   process.exitCode = await main(process.argv);
 }

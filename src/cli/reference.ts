@@ -4,6 +4,7 @@ import { UserError } from '../errors.ts';
 import { parsePeriod } from '../period.ts';
 import { DEFAULT_SERVICE_TYPES, IMPORTERS } from '../reference/index.ts';
 import { importReference } from '../reference/run.ts';
+import { printable } from './format.ts';
 import { terminalReporter } from './progress.ts';
 import { err, jsonSummary, out, parseThreshold, printIngest, withWarehouse } from './shared.ts';
 
@@ -54,7 +55,7 @@ export function registerReference(program: Command): void {
         if (o.json) return out(JSON.stringify({ ...jsonSummary(r), kind: r.kind, skipped: r.skipped, skipped_reasons: r.skippedReasons }, null, 2));
         printIngest(r);
         out();
-        out(r.message);
-      });
+        out(printable(r.message));
+      }, { create: true });
     });
 }

@@ -1,25 +1,81 @@
 /** What the CLI's commands share: opening the warehouse, printing ingest reports. */
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveWarehousePath, Warehouse } from '../db/warehouse.ts';
-import { UserError } from '../errors.ts';
+import { fsReason, isFsError, UserError } from '../errors.ts';
 import type { IngestReport } from '../ingest/ingest.ts';
-import { num, table } from './format.ts';
+import { num, printable, table } from './format.ts';
 
 export interface GlobalOpts {
   warehouse?: string;
   debug?: boolean;
 }
 
-export const out = (s = '') => process.stdout.write(`${s}\n`);
-export const err = (s: string) => process.stderr.write(`${s}\n`);
+/** Streams whose reader went away (`cafe-impact rejects | head -1`): nothing more is written to them. */
+const closed = new Set<NodeJS.WriteStream>();
+let guarded = false;
 
-export async function withWarehouse<T>(cmd: Command, fn: (wh: Warehouse) => Promise<T>, opts: { readOnly?: boolean } = {}): Promise<T> {
+/**
+ * Makes a closed pipe end quietly: when the reader of stdout (or stderr) goes away, the 'error'
+ * event with code EPIPE is absorbed and later writes are dropped, so the command finishes what it
+ * was doing (an ingest still commits), prints no stack trace and exits with its own code.
+ * Installed once per process (main() calls it).
+ */
+export function quietOnClosedPipe(): void {
+  if (guarded) return;
+  guarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') closed.add(stream);
+      else throw e;
+    });
+  }
+}
+
+/** Writes to stdout, unless its reader has gone away. */
+export function write(data: string | Uint8Array): void {
+  if (!closed.has(process.stdout)) process.stdout.write(data);
+}
+export const out = (s = '') => write(`${s}\n`);
+export const err = (s: string) => {
+  if (!closed.has(process.stderr)) process.stderr.write(`${s}\n`);
+};
+
+/**
+ * Opens the warehouse of `--warehouse` (or its default) for a command. Only the commands that load
+ * data (`ingest`, `reference import`) pass `create: true`; for every other command a missing file
+ * is a user error rather than a new empty warehouse.
+ */
+export async function withWarehouse<T>(cmd: Command, fn: (wh: Warehouse) => Promise<T>, opts: { readOnly?: boolean; create?: boolean } = {}): Promise<T> {
   const g = cmd.optsWithGlobals<GlobalOpts>();
-  const wh = await Warehouse.open(resolveWarehousePath(g.warehouse), opts);
+  const wh = await Warehouse.open(resolveWarehousePath(g.warehouse), { readOnly: opts.readOnly, mustExist: !opts.create });
   try {
     return await fn(wh);
   } finally {
     wh.close();
+  }
+}
+
+/**
+ * Refuses an `--output` file whose folder does not exist, before any work is done (exit 2):
+ * `cannot write F: folder D does not exist`.
+ */
+export function checkOutput(file: string | undefined): void {
+  if (file === undefined) return;
+  const folder = dirname(resolve(file));
+  if (!existsSync(folder)) throw new UserError(`cannot write ${file}: folder ${folder} does not exist`);
+  if (!statSync(folder).isDirectory()) throw new UserError(`cannot write ${file}: ${folder} is not a folder`);
+}
+
+/** Writes an `--output` file; a file-system refusal becomes a one-line user error naming it. */
+export function writeOutput(file: string, data: string | Uint8Array): void {
+  checkOutput(file);
+  try {
+    writeFileSync(file, data);
+  } catch (e) {
+    if (isFsError(e)) throw new UserError(`cannot write ${file}: ${fsReason(e)}`);
+    throw e;
   }
 }
 
@@ -45,17 +101,17 @@ export function printIngest(r: IngestReport, opts: { maxRejects?: number } = {})
       })),
     ),
   );
-  for (const f of r.files) if (f.message && f.status !== 'failed') out(`  ${f.file}: ${f.message}`);
+  for (const f of r.files) if (f.message && f.status !== 'failed') out(printable(`  ${f.file}: ${f.message}`));
   const rejects = r.files.flatMap((f) => f.rejects.map((x) => ({ ...x, file: f.file })));
   if (rejects.length) {
     const max = opts.maxRejects ?? 20;
     out();
     out(`Rejected rows${rejects.length > max ? ` (first ${max} of ${num(rejects.length)})` : ''}; all of them: cafe-impact rejects --period ${r.period}`);
     for (const x of rejects.slice(0, max)) {
-      out(`  ${x.file}:${x.line ?? '?'}${x.column ? ` column ${x.column}` : ''}: ${x.value !== null ? `${JSON.stringify(x.value)} ` : ''}${x.reason}`);
+      out(printable(`  ${x.file}:${x.line ?? '?'}${x.column ? ` column ${x.column}` : ''}: ${x.value !== null ? `${JSON.stringify(x.value)} ` : ''}${x.reason}`));
     }
   }
-  for (const w of r.warnings) err(`warning: ${w}`);
+  for (const w of r.warnings) err(`warning: ${printable(w)}`);
 }
 
 export function jsonSummary(r: IngestReport) {

@@ -16,6 +16,15 @@ export const REFERENCE_SYSTEM_COLUMNS = [
   ['_closed', 'INTEGER'], // loads.load_no of the load that replaced it
 ] as const;
 
+/**
+ * The table that stores a dataset's rows. Dated datasets are stored in `_rows_<name>` and read
+ * through the view `<name>`, which hides the rows of an unfinished load (migration 006); writes
+ * go to the stored table, reads to the view.
+ */
+export function storedTable(def: DatasetDef): string {
+  return def.kind === 'dated' ? `_rows_${def.name}` : def.name;
+}
+
 export function tableDdl(def: DatasetDef): string {
   // Dated tables leave NOT NULL to the ingestion's checks: large files are written first as a
   // pending load and checked in place (migration 004).

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATASETS } from '../contract/datasets.ts';
+import { storedTable } from './ddl.ts';
 import { ident, literal } from './sql.ts';
 import type { Warehouse } from './warehouse.ts';
 
@@ -106,7 +107,7 @@ async function dropCrashedLoad(wh: Warehouse): Promise<boolean> {
   if (!loadNo) return false;
   await wh.transaction(async () => {
     for (const def of Object.values(DATASETS).filter((d) => d.kind === 'dated')) {
-      await wh.run(`DELETE FROM ${ident(def.name)} WHERE _load = $1`, [Number(loadNo)]);
+      await wh.run(`DELETE FROM ${ident(storedTable(def))} WHERE _load IN ($1, -$1)`, [Number(loadNo)]);
     }
     await wh.run(`DELETE FROM meta WHERE key = 'pending_load'`);
   });

@@ -6,10 +6,10 @@
  * instead of reaching for the network; time zone pinned to Europe/Paris (periods are Paris
  * calendar dates, and naive timestamps in inputs are Paris wall-clock time).
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
-import { UserError } from '../errors.ts';
+import { fsErrorMessage, isFsError, UserError } from '../errors.ts';
 import { migrate } from './migrate.ts';
 
 /** `CAFE_IMPACT_PROFILE=1` prints every statement's duration on stderr (for developers). */
@@ -34,6 +34,11 @@ export interface OpenOptions {
   threads?: number;
   /** Skip migrations (read-only snapshots are already migrated). */
   migrate?: boolean;
+  /**
+   * Refuse to create the file: a missing warehouse is a user error (exit 2) instead of a new,
+   * empty one. The CLI's read commands use it; only loading commands create the warehouse.
+   */
+  mustExist?: boolean;
 }
 
 export class Warehouse {
@@ -44,7 +49,17 @@ export class Warehouse {
   ) {}
 
   static async open(path: string, opts: OpenOptions = {}): Promise<Warehouse> {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:' && opts.mustExist && !existsSync(path)) {
+      throw new UserError(`warehouse ${path} does not exist; ingest a folder first, or give --warehouse`);
+    }
+    if (path !== ':memory:') {
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch (e) {
+        if (isFsError(e)) throw new UserError(`cannot create warehouse ${path}: ${fsErrorMessage(e)}`);
+        throw e;
+      }
+    }
     const config: Record<string, string> = {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',

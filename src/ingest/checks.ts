@@ -12,10 +12,13 @@ import type { DatasetDef } from '../contract/datasets.ts';
 import { ident, literal } from '../db/sql.ts';
 import type { Period } from '../period.ts';
 import { reasons } from './messages.ts';
+import { badNumberSql, numberSql } from './numbers.ts';
 
 export interface Problem {
   column: string;
   reason: string;
+  /** The cell is not a valid number: the reason is told from its text (`numberProblem`). */
+  number?: boolean;
 }
 
 export interface Checks {
@@ -44,7 +47,7 @@ export function valueExprs(
   def: DatasetDef,
   contract: Column[],
   present: Column[],
-  o: { period: Period; withOffsets?: boolean; rawCommunes?: boolean },
+  o: { period: Period; withOffsets?: boolean; rawCommunes?: boolean; decimalComma?: boolean },
 ): { exprs: string[]; joins: string[] } {
   const isPresent = new Set(present.map((c) => c.name));
   const joins: string[] = [];
@@ -60,14 +63,12 @@ export function valueExprs(
       return `_cc${i}.current_code`;
     }
     if (c.sqlType === 'VARCHAR[]') return `coalesce(list_filter(list_transform(string_split(${col}, '|'), x -> trim(x)), x -> x <> ''), [])`;
-    if (c.sqlType === 'BIGINT') {
-      // an empty cell takes the column's default, like an absent column; 2.5 becomes NULL (a reject)
-      return `CASE ${dflt ? `WHEN ${col} IS NULL THEN ${dflt} ` : ''}WHEN ${col} = trunc(${col}) AND abs(${col}) < 9e15 THEN CAST(${col} AS BIGINT) END`;
-    }
+    // Numbers arrive as text: the value, or NULL (empty, or not a valid number: a reject). An
+    // empty cell is a missing value, not the default (which is for an absent column).
+    if (c.sqlType === 'BIGINT' || c.sqlType === 'DOUBLE') return numberSql(col, c.sqlType, o.decimalComma ?? false);
     // Instants with an offset, read as TIMESTAMPTZ: their Paris wall-clock time.
     if (c.sqlType === 'TIMESTAMP' && o.withOffsets) return `timezone('Europe/Paris', CAST(${col} AS TIMESTAMPTZ))`;
     if (def.periodEndDefault === c.name) return `coalesce(${col}, DATE ${literal(o.period.last)})`;
-    if (dflt) return `coalesce(${col}, ${dflt})`;
     return col;
   });
   return { exprs, joins };
@@ -94,13 +95,14 @@ export function buildChecks(
   def: DatasetDef,
   contract: Column[],
   present: Column[],
-  o: { table: string; period: Period; withOffsets?: boolean; firstRowid: bigint | number; written?: { loadNo: number } },
+  o: { table: string; period: Period; withOffsets?: boolean; decimalComma?: boolean; firstRowid: bigint | number; written?: { loadNo: number } },
 ): Checks {
   const view = `${o.written ? `_pending_${o.table}` : o.table}_v`;
   const isPresent = new Set(present.map((c) => c.name));
   // Temporary tables number rows from a large offset: _rn is the 0-based record ordinal. (The
   // offset is a literal: a scalar subquery here becomes a cross product that slows every scan.)
-  const select: string[] = [`s.rowid - ${BigInt(o.firstRowid)} AS _rn`];
+  // Written rows: a negative load number marks a row with a cell that is not a valid number.
+  const select: string[] = [`s.rowid - ${BigInt(o.firstRowid)} AS _rn`, o.written ? 's._load < 0 AS _bad_number' : 'false AS _bad_number'];
   const shownValues: string[] = [];
   const { exprs, joins } = o.written ? writtenExprs(contract) : valueExprs(def, contract, present, o);
   contract.forEach((c, i) => {
@@ -108,7 +110,7 @@ export function buildChecks(
     select.push(`${exprs[i]} AS ${ident(c.name)}`);
     // The value as the file gave it, for the rejects table (whole numbers are staged as DOUBLE);
     // computed for the rejected rows only.
-    const shown = c.sqlType === 'BIGINT' && !o.written ? `CASE WHEN ${col} = trunc(${col}) THEN CAST(${col} AS HUGEINT)::VARCHAR ELSE ${col}::VARCHAR END` : `${col}::VARCHAR`;
+    const shown = `${col}::VARCHAR`;
     shownValues.push(`${isPresent.has(c.name) ? shown : 'NULL::VARCHAR'} AS ${ident(`_v_${c.name}`)}`);
     // The staged value itself (no conversion: the checks stay cheap on millions of rows).
     select.push(`${isPresent.has(c.name) || o.written ? col : 'NULL'} AS ${ident(`_s_${c.name}`)}`);
@@ -119,27 +121,33 @@ export function buildChecks(
   const cafeJoin = def.cafeColumn
     ? `, _cafes.cafe_id AS _known_cafe FROM ${ident(view)} v LEFT JOIN (SELECT cafe_id FROM cafes UNION SELECT cafe_id FROM _folder_cafes) _cafes ON _cafes.cafe_id = v.${ident(`_s_${def.cafeColumn}`)}`
     : ` FROM ${ident(view)} v`;
-  const from = o.written ? `(SELECT rowid, * FROM ${ident(o.table)} WHERE _load = ${Math.trunc(o.written.loadNo)})` : ident(o.table);
+  const n = o.written ? Math.trunc(o.written.loadNo) : 0;
+  const from = o.written ? `(SELECT rowid, * FROM ${ident(o.table)} WHERE _load IN (${n}, ${-n}))` : ident(o.table);
   const viewSql = `CREATE OR REPLACE TEMP VIEW ${ident(view)} AS SELECT ${select.join(', ')} FROM ${from} s ${joins.join(' ')};
     CREATE OR REPLACE TEMP VIEW ${ident(checked)} AS SELECT v.*${cafeJoin}`;
 
   const problems: Problem[] = [];
   const conds: string[] = [];
   const any: string[] = [];
-  const add = (column: string, cond: string, reason: string) => {
-    problems.push({ column, reason });
+  const add = (column: string, cond: string, reason: string, number = false) => {
+    problems.push({ column, reason, ...(number ? { number } : {}) });
     conds.push(`CASE WHEN coalesce(${cond}, false) THEN ${problems.length - 1} END`);
     any.push(`coalesce(${cond}, false)`);
   };
   for (const c of contract) {
     const v = ident(c.name);
     const raw = ident(`_s_${c.name}`);
-    const empty = c.sqlType === 'VARCHAR' || c.sqlType === 'VARCHAR[]' ? ` OR ${raw} = ''` : '';
-    if (c.required || (c.default === undefined && def.key?.includes(c.name))) add(c.name, `${raw} IS NULL${empty}`, reasons.required());
+    const numeric = c.sqlType === 'BIGINT' || c.sqlType === 'DOUBLE';
+    const text = c.sqlType === 'VARCHAR' || c.sqlType === 'VARCHAR[]' || (numeric && !o.written);
+    const empty = text ? ` OR trim(${raw}) = ''` : '';
+    // Written rows hold NULL for a number that was not valid: that row is marked, and the
+    // ingestion tells from the file's text whether the cell was empty or why it is invalid.
+    const notMarked = numeric && o.written ? ' AND NOT _bad_number' : '';
+    if (c.required || (c.default === undefined && def.key?.includes(c.name))) add(c.name, `(${raw} IS NULL${empty})${notMarked}`, reasons.required());
     if (!isPresent.has(c.name)) continue;
-    if (c.sqlType === 'BIGINT') add(c.name, `${raw} IS NOT NULL AND ${v} IS NULL`, reasons.notType(c.sqlType));
-    // Written rows: a defaulted whole number is NULL only when its text was not one (see refineMissing).
-    if (o.written && c.sqlType === 'BIGINT' && c.default !== undefined) add(c.name, `${v} IS NULL`, reasons.required());
+    // A present column with a default: an empty cell is a missing value, not the default.
+    if (c.default !== undefined && !c.required) add(c.name, `(${raw} IS NULL${empty})${notMarked}`, reasons.emptyWithDefault(c.default));
+    if (numeric) add(c.name, o.written ? `_bad_number AND ${v} IS NULL` : badNumberSql(raw, v), reasons.notType(c.sqlType), true);
     if (c.enum) add(c.name, `${v} NOT IN (${c.enum.map((e) => literal(e)).join(', ')})`, reasons.notInEnum(c.enum));
     if (c.min !== undefined) add(c.name, `${v} < ${c.min}`, reasons.belowMin(c.min));
     if (c.max !== undefined) add(c.name, `${v} > ${c.max}`, reasons.aboveMax(c.max));
@@ -178,7 +186,7 @@ export function buildChecks(
     `SELECT b._rn, b.problems, ${shownValues.join(', ')} FROM ${ident(badTable)} b JOIN ${from} s ON s.rowid = b._rn + ${BigInt(o.firstRowid)} ORDER BY b._rn`;
   const communeCols = present.filter((c) => c.commune);
   const mappedSql = communeCols.length
-    ? `SELECT ${communeCols.map((c) => `(SELECT count(*) FROM ${ident(o.table)} s JOIN ref_commune_codes m ON m.code = s.${ident(c.name)} WHERE m.code <> m.current_code)`).join(' + ')}`
+    ? `SELECT ${communeCols.map((c) => `(SELECT count(*) FROM ${from} s JOIN ref_commune_codes m ON m.code = s.${ident(c.name)} WHERE m.code <> m.current_code)`).join(' + ')}`
     : 'SELECT 0';
   return { view, checked, viewSql, badSql, valuesSql, mappedSql, problems };
 }

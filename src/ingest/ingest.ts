@@ -26,12 +26,14 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Column } from '../contract/columns.ts';
 import { columnsOf } from '../contract/columns.ts';
 import { DATASETS, DIRECT_IDENTIFIER_COLUMNS, type DatasetDef } from '../contract/datasets.ts';
+import { storedTable } from '../db/ddl.ts';
 import { ident } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { IngestFailed, UserError } from '../errors.ts';
 import type { Period } from '../period.ts';
 import { codeVersion } from '../version.ts';
 import { buildChecks, valueExprs, type Problem } from './checks.ts';
+import { badNumberSql, numberProblem } from './numbers.ts';
 import { indexRecords, recordAtDuckLine } from './lines.ts';
 import { fileErrors, reasons } from './messages.ts';
 import { archiveFile, fileFacts, transcodeToUtf8, type FileFacts } from './prepare.ts';
@@ -46,6 +48,10 @@ export interface IngestOptions {
   dryRun?: boolean;
   /** Share of rejected rows above which a file fails the ingest (default 0.05). */
   threshold?: number;
+  /** Dated datasets whose file may have no data row and so empty the period. */
+  allowEmpty?: string[];
+  /** Let a load remove more than half of a dataset's rows in the period. */
+  allowShrink?: boolean;
   /** Where raw inputs are archived (default: `raw/` beside the warehouse file). */
   archiveDir?: string;
   reporter?: Reporter;
@@ -251,7 +257,11 @@ export async function ingestFiles(
       archived?.catch(() => undefined);
       const st = await checkOne(wh, f, ff, { period, loadId, loadNo, work, warn, reporter: opts.reporter }, isDirect(f));
       staged.push(st);
-      if (archived) archives.push(archived.then((path) => (st.report.archivePath = path)));
+      if (archived) {
+        const done = archived.then((path) => (st.report.archivePath = path));
+        done.catch(() => undefined); // awaited before the commit; never an unhandled rejection
+        archives.push(done);
+      }
       const rep = st.report;
       opts.adjust?.(rep);
       reports.push(rep);
@@ -260,6 +270,7 @@ export async function ingestFiles(
         rep.message = fileErrors.threshold(rep.file, rep.rejected, rep.read, threshold);
         throw new IngestFailed(rep.message);
       }
+      await guardShrink(wh, f, rep, opts);
       rep.status = opts.dryRun ? 'dry_run' : 'loaded';
     }
     if (staged.length === 0) {
@@ -310,6 +321,31 @@ export async function ingestFiles(
   const status = opts.dryRun ? 'dry_run' : 'loaded';
   const message = `${opts.dryRun ? 'dry run: would load' : 'loaded'} ${rows} rows from ${loaded.length} file${loaded.length > 1 ? 's' : ''} for ${period.label}; ${rejected} rejected${reports.length > loaded.length ? `; ${reports.length - loaded.length} unchanged` : ''}`;
   return { loadId, period: period.label, status, files: reports, warnings, message };
+}
+
+/**
+ * A dated file replaces the period's rows: refuse one that would wipe them by mistake (a
+ * header-only file) or remove more than half of them (a quarter's file ingested as the year),
+ * unless the user says so.
+ */
+async function guardShrink(wh: Warehouse, f: FoundFile, rep: FileReport, opts: IngestOptions): Promise<void> {
+  if (f.dataset.kind !== 'dated') {
+    if (rep.read === 0) rep.message = fileErrors.emptyReference(rep.file);
+    return;
+  }
+  const before = await wh.scalar<number>(`SELECT count(*) FROM ${ident(f.dataset.name)} WHERE ${inPeriodSql(f.dataset, columnsOf(f.dataset.schema), opts.period)}`);
+  if (before === 0) return;
+  if (rep.read === 0) {
+    if (opts.allowEmpty?.includes(f.dataset.name)) return;
+    rep.status = 'failed';
+    rep.message = fileErrors.emptyDated(rep.file, f.dataset.name, opts.period.label, before);
+    throw new IngestFailed(rep.message);
+  }
+  if (before - rep.accepted > before / 2 && !opts.allowShrink) {
+    rep.status = 'failed';
+    rep.message = fileErrors.shrink(rep.file, f.dataset.name, opts.period.label, before, rep.accepted);
+    throw new IngestFailed(rep.message);
+  }
 }
 
 function sortReports(reports: FileReport[], files: FoundFile[]): void {
@@ -425,15 +461,20 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
     step('reading');
     if (direct) {
       // Commune codes stay raw here (a join would not keep the file's row order): mapped below.
-      const { exprs } = valueExprs(f.dataset, contract, present, { period: ctx.period, withOffsets, rawCommunes: true });
+      const { exprs } = valueExprs(f.dataset, contract, present, { period: ctx.period, withOffsets, rawCommunes: true, decimalComma });
+      // A row with a cell that is not a valid number is written with a negative load number
+      // (hidden, like the whole pending load, and deleted after the checks name its reason).
+      const bad = contract.map((c, i) => ((c.sqlType === 'BIGINT' || c.sqlType === 'DOUBLE') && present.includes(c) ? badNumberSql(`s.${ident(c.name)}`, exprs[i]!) : '')).filter(Boolean);
+      const loadExpr = bad.length ? `CASE WHEN ${bad.join(' OR ')} THEN ${-ctx.loadNo} ELSE ${ctx.loadNo} END` : String(ctx.loadNo);
       inserted = await wh.exec(
-        `INSERT INTO ${ident(f.dataset.name)} (${contract.map((c) => ident(c.name)).join(', ')}, _load)
-         SELECT ${exprs.join(', ')}, ${ctx.loadNo} FROM ${csvReaderSql(readPath, table, csvOpts)} s`,
+        `INSERT INTO ${ident(storedTable(f.dataset))} (${contract.map((c) => ident(c.name)).join(', ')}, _load)
+         SELECT ${exprs.join(', ')}, ${loadExpr} FROM ${csvReaderSql(readPath, table, csvOpts)} s`,
       );
       readerRejects = await readReaderRejects(wh, table, csvOpts);
-      refine = refineMissing(contract, mapping.fileColumns, dialect.delimiter);
+      refine = refineNumbers(contract, { fileColumns: mapping.fileColumns, delimiter: dialect.delimiter, decimalComma });
     } else {
       readerRejects = await stageCsv(wh, readPath, table, csvOpts);
+      refine = refineNumbers(contract, { decimalComma });
     }
   } else {
     const names = await otherFileColumns(wh, f.path, f.format);
@@ -442,14 +483,16 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
     for (const x of mapping.extra) ctx.warn(`${name}: column "${x}" is not in the contract for ${f.dataset.name}, ignored`);
     step('reading');
     readerRejects = await stageOther(wh, f.path, f.format, table, present);
+    refine = refineNumbers(contract, { decimalComma: false });
   }
 
   step('checking');
-  const rowsOf = direct ? `(SELECT rowid FROM ${ident(f.dataset.name)} WHERE _load = ${ctx.loadNo})` : ident(table);
+  const rowsOf = direct ? `(SELECT rowid FROM ${ident(storedTable(f.dataset))} WHERE _load IN (${ctx.loadNo}, ${-ctx.loadNo}))` : ident(table);
   const firstRowid = (await wh.scalar<number | string | null>(`SELECT min(rowid) FROM ${rowsOf}`)) ?? 0;
   const checks = buildChecks(f.dataset, contract, present, {
-    table: direct ? f.dataset.name : table,
+    table: direct ? storedTable(f.dataset) : table,
     period: ctx.period,
+    decimalComma: rep.decimalSeparator === ',',
     withOffsets: withOffsets || f.format !== 'csv',
     firstRowid: BigInt(firstRowid),
     written: direct ? { loadNo: ctx.loadNo } : undefined,
@@ -465,7 +508,7 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
   rep.mappedCommunes = await wh.scalar<number>(checks.mappedSql);
 
   // Place every rejected row on its line.
-  const placed = await placeRejects(readPath, f.format, readerRejects, bad, checks, refine);
+  const placed = await placeRejects(readPath, rep.delimiter ?? ',', f.format, readerRejects, bad, checks, refine);
   const rejects = [...placed, ...lineRejects.map((r): RejectRow => ({ line: r.line, column: null, value: null, reason: r.reason, rawLine: r.rawLine }))].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   rep.rejects = rejects;
   const duckRead = staged + countRecords(readerRejects);
@@ -492,13 +535,13 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
 
   if (direct) {
     const removed = nBad
-      ? await wh.exec(`DELETE FROM ${ident(f.dataset.name)} WHERE _load = ${ctx.loadNo} AND rowid IN (SELECT _rn + ${BigInt(firstRowid)} FROM ${ident(badTable)})`)
+      ? await wh.exec(`DELETE FROM ${ident(storedTable(f.dataset))} WHERE _load IN (${ctx.loadNo}, ${-ctx.loadNo}) AND rowid IN (SELECT _rn + ${BigInt(firstRowid)} FROM ${ident(badTable)})`)
       : 0;
     if (inserted - removed !== rep.accepted) throw new Error(`row conservation broken for ${rep.file}: ${inserted} written, ${removed} removed, ${rep.accepted} accepted`);
     for (const c of present.filter((x) => x.commune)) {
       // codes of merged communes (and municipal arrondissements) → today's commune
       await wh.run(
-        `UPDATE ${ident(f.dataset.name)} t SET ${ident(c.name)} = m.current_code FROM ref_commune_codes m
+        `UPDATE ${ident(storedTable(f.dataset))} t SET ${ident(c.name)} = m.current_code FROM ref_commune_codes m
          WHERE t._load = ${ctx.loadNo} AND m.code = t.${ident(c.name)} AND m.code <> m.current_code`,
       );
     }
@@ -516,22 +559,31 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
 }
 
 /**
- * For rows checked after being written: a whole number written with decimals is NULL there; the
- * raw text tells it from a missing value.
+ * The reason a numeric cell was refused, told from its text (numbers.ts): the shown value of a
+ * staged row, or the cell of the raw line for rows checked after being written (which hold NULL).
  */
-function refineMissing(contract: Column[], fileColumns: { name: string }[], delimiter: string): Refine {
-  return (p, rawLine) => {
-    if (p.reason !== reasons.required() || rawLine === null) return p;
-    const col = contract.find((c) => c.name === p.column);
-    const raw = (parseRecords(rawLine, delimiter)[0] ?? [])[fileColumns.findIndex((c) => c.name === p.column)];
-    if (col?.sqlType !== 'BIGINT' || raw === undefined || raw.trim() === '') return p;
-    return { ...p, value: raw, reason: reasons.notType('BIGINT') };
+function refineNumbers(contract: Column[], o: { fileColumns?: { name: string }[]; delimiter?: string; decimalComma: boolean }): Refine {
+  return (p, rawLine, shown) => {
+    if (!p.number) return p;
+    const col = contract.find((c) => c.name === p.column)!;
+    let text: string | null = shown;
+    if (o.fileColumns) {
+      if (rawLine === null) return p;
+      text = (parseRecords(rawLine, o.delimiter ?? ',')[0] ?? [])[o.fileColumns.findIndex((c) => c.name === p.column)] ?? null;
+    }
+    const why = numberProblem(text, col.sqlType, o.decimalComma);
+    if (why === 'missing') {
+      if (col.required) return { ...p, number: false, reason: reasons.required(), value: null };
+      if (col.default !== undefined) return { ...p, number: false, reason: reasons.emptyWithDefault(col.default), value: null };
+      return null;
+    }
+    return { ...p, reason: why ?? p.reason, value: text };
   };
 }
 
 /** Makes a pending (direct) load's rows the period's rows: deletes the rows it replaces. */
 async function finishDirect(wh: Warehouse, st: Staged, ctx: { period: Period; loadNo: number }, dryRun: boolean): Promise<void> {
-  const t = ident(st.file.dataset.name);
+  const t = ident(storedTable(st.file.dataset));
   const replaced = `${inPeriodSql(st.file.dataset, st.contract, ctx.period)} AND _load <> ${ctx.loadNo}`;
   st.report.replaced = dryRun ? await wh.scalar<number>(`SELECT count(*) FROM ${t} WHERE ${replaced}`) : await wh.exec(`DELETE FROM ${t} WHERE ${replaced}`);
 }
@@ -539,7 +591,7 @@ async function finishDirect(wh: Warehouse, st: Staged, ctx: { period: Period; lo
 /** Deletes the rows of a pending load (after a failure, or a dry run) and its marker. */
 export async function dropPendingLoad(wh: Warehouse, loadNo: number): Promise<void> {
   for (const def of Object.values(DATASETS).filter((d) => d.kind === 'dated')) {
-    await wh.run(`DELETE FROM ${ident(def.name)} WHERE _load = $1`, [loadNo]);
+    await wh.run(`DELETE FROM ${ident(storedTable(def))} WHERE _load IN ($1, -$1)`, [loadNo]);
   }
   await wh.run(`DELETE FROM meta WHERE key = 'pending_load' AND value = $1`, [String(loadNo)]);
 }
@@ -624,6 +676,7 @@ function mapHeader(file: string, header: string[], contract: Column[], def: Data
 
 async function placeRejects(
   path: string,
+  delimiter: string,
   format: FileFormat,
   readerRejects: ReaderReject[],
   bad: ({ _rn: number; problems: number[] } & Record<string, unknown>)[],
@@ -647,7 +700,7 @@ async function placeRejects(
   }
   const maxRn = bad.reduce((m, b) => Math.max(m, b._rn), -1);
   const maxDuck = readerRejects.reduce((m, r) => Math.max(m, r.duckLine ?? 0), 0);
-  const idx = await indexRecords(path, { needRecords: maxRn + byRecord.size + 1, needDuckLine: maxDuck });
+  const idx = await indexRecords(path, { needRecords: maxRn + byRecord.size + 1, needDuckLine: maxDuck, delimiter });
   const rejectedRecords = [...byRecord.keys()].map((d) => recordAtDuckLine(idx, d)).sort((a, b) => a - b);
   for (const [d, errs] of byRecord) out.push(merge(idx.lines[recordAtDuckLine(idx, d)]!, errs));
   const raw = await rawLines(path, idx, bad.map((b) => ordinalSkipping(b._rn, rejectedRecords)));
@@ -680,14 +733,19 @@ function ordinalSkipping(n: number, skipped: number[]): number {
   return k;
 }
 
-/** Rewrites a problem knowing the raw text of its row (rows checked after being written). */
-type Refine = (p: Problem, rawLine: string | null) => Problem & { value?: string };
+/**
+ * Rewrites a problem knowing the text of its cell: the shown value (staged rows) or the raw line
+ * (rows checked after being written). Null drops it (an empty optional number in a marked row).
+ */
+type Refine = (p: Problem, rawLine: string | null, shown: string | null) => (Problem & { value?: string | null }) | null;
 
 function fromChecks(line: number | null, b: { problems: number[] } & Record<string, unknown>, checks: ReturnType<typeof buildChecks>, refine: Refine | undefined, rawLine: string | null): RejectRow {
-  const probs: (Problem & { value?: string })[] = b.problems.map((i) => (refine ? refine(checks.problems[i]!, rawLine) : checks.problems[i]!));
+  const shownOf = (p: Problem) => (b[`_v_${p.column}`] === null || b[`_v_${p.column}`] === undefined ? null : String(b[`_v_${p.column}`]));
+  const all = b.problems.map((i) => checks.problems[i]!).map((p) => (refine ? refine(p, rawLine, shownOf(p)) : p));
+  const probs = all.filter((p): p is Problem & { value?: string | null } => p !== null);
+  if (probs.length === 0) probs.push(checks.problems[b.problems[0]!]!);
   const first = probs[0]!;
-  const val = (p: (typeof probs)[number]) =>
-    p.value !== undefined ? p.value : b[`_v_${p.column}`] === null || b[`_v_${p.column}`] === undefined ? null : String(b[`_v_${p.column}`]);
+  const val = (p: (typeof probs)[number]) => (p.value !== undefined ? p.value : shownOf(p));
   const also = probs.slice(1).map((p) => `; also ${p.column}${val(p) !== null ? ` ${JSON.stringify(val(p))}` : ''} ${p.reason}`);
   const reason = first.reason + also.join('');
   return { line, column: first.column, value: val(first), reason, rawLine };
@@ -702,7 +760,8 @@ async function rawLines(path: string, idx: Awaited<ReturnType<typeof indexRecord
     for (const r of records) {
       const start = idx.starts[r];
       if (start === undefined) continue;
-      const len = Math.min((idx.starts[r + 1] ?? start + 65536) - start, 65536);
+      // The record alone: up to its line end (a record is at most MAX_RECORD_BYTES long).
+      const len = Math.min((idx.ends[r] ?? start + 65536) - start, 65536);
       const buf = Buffer.alloc(len);
       const { bytesRead } = await fh.read(buf, 0, len, start);
       out.set(r, buf.subarray(0, bytesRead).toString('utf8').replace(/[\r\n]+$/, ''));

@@ -2,7 +2,9 @@
  * Physical line numbers for CSV records. DuckDB's reject `line` counts the header, records and
  * blank lines, not the lines a text editor shows (a quoted field with a newline shifts it), so
  * rejected rows are placed by scanning the bytes once: a record starts at the first byte of a
- * non-blank line outside quotes. Only run when a file has rejects, and only as far as the last.
+ * non-blank line outside quotes. Quotes follow DuckDB's rules (a quote opens a quoted field only
+ * at the start of a field; `bre"ad` is a literal quote). Only run when a file has rejects, and
+ * only as far as the last.
  */
 import { open } from 'node:fs/promises';
 
@@ -13,19 +15,24 @@ export interface RecordIndex {
   lines: number[];
   /** DuckDB's `line` for each data record: header, records and blank lines counted once each. */
   duck: number[];
+  /** Byte offset where each data record ends (its line end, or the end of the file). */
+  ends: number[];
 }
 
 /**
  * Scans `path` and indexes its data records (after the header, blank lines skipped), stopping
  * once `needRecords` records are indexed and `needByte` has been passed.
  */
-export async function indexRecords(path: string, opts: { needRecords?: number; needDuckLine?: number } = {}): Promise<RecordIndex> {
+export async function indexRecords(path: string, opts: { needRecords?: number; needDuckLine?: number; delimiter?: string } = {}): Promise<RecordIndex> {
+  const delim = (opts.delimiter ?? ',').charCodeAt(0);
   const needRecords = opts.needRecords ?? Infinity;
   const needDuckLine = opts.needDuckLine ?? 0;
   const starts: number[] = [];
   const lines: number[] = [];
   const duck: number[] = [];
+  const ends: number[] = [];
   let duckLine = 0;
+  let atFieldStart = true;
   const fh = await open(path, 'r');
   const buf = Buffer.alloc(4 << 20);
   let pos = 0;
@@ -49,6 +56,7 @@ export async function indexRecords(path: string, opts: { needRecords?: number; n
           }
           if (b === 0x0d) continue;
           atLineStart = false;
+          atFieldStart = true;
           duckLine++;
           if (headerSeen) {
             starts.push(pos + i);
@@ -56,13 +64,18 @@ export async function indexRecords(path: string, opts: { needRecords?: number; n
             duck.push(duckLine);
           } else headerSeen = true;
         }
-        if (b === 0x22) inQuotes = !inQuotes;
-        else if (b === 0x0a) {
+        if (inQuotes) {
+          if (b === 0x22) inQuotes = false; // a doubled quote closes and reopens: same effect
+          else if (b === 0x0a) line++;
+          continue;
+        }
+        if (b === 0x22 && atFieldStart) inQuotes = true;
+        atFieldStart = b === delim;
+        if (b === 0x0a) {
           line++;
-          if (!inQuotes) {
-            atLineStart = true;
-            if (starts.length >= needRecords && duckLine >= needDuckLine) return { starts, lines, duck };
-          }
+          atLineStart = true;
+          if (headerSeen && starts.length > ends.length) ends.push(pos + i);
+          if (starts.length >= needRecords && duckLine >= needDuckLine) return { starts, lines, duck, ends };
         }
       }
       pos += bytesRead;
@@ -70,7 +83,8 @@ export async function indexRecords(path: string, opts: { needRecords?: number; n
   } finally {
     await fh.close();
   }
-  return { starts, lines, duck };
+  if (starts.length > ends.length) ends.push(pos);
+  return { starts, lines, duck, ends };
 }
 
 /** Index of the data record DuckDB numbers `duckLine` (the last one at or before it). */

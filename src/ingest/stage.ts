@@ -10,6 +10,7 @@ import { ident, literal } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { reasons } from './messages.ts';
 import { parseRecords, type Dialect } from './sniff.ts';
+import { numberProblem } from './numbers.ts';
 import { MAX_RECORD_BYTES } from './scan.ts';
 
 export type FileFormat = 'csv' | 'parquet' | 'json' | 'ndjson';
@@ -48,11 +49,12 @@ export interface CsvReadOptions {
  * TIMESTAMP (no per-row time-zone conversion on tens of millions of sales); a file whose
  * instants carry offsets is read as TIMESTAMPTZ and converted. (read_csv also silently yields
  * NULL for TIMESTAMPTZ with a `timestampformat`, measured with DuckDB 1.5.6.)
- * Whole numbers are read as DOUBLE and checked, because DuckDB casts the text "2.5" to the
- * BIGINT 3 without complaint.
+ * Numbers are read as text and converted by one strict SQL expression (numbers.ts), the same for
+ * every format: DuckDB's reader would take "2.5" into a BIGINT as 3, "1e-400" as 0, "1_000" as
+ * 1000, and NaN or inf as numbers.
  */
 const readType = (t: SqlType, withOffsets = false): string =>
-  t === 'VARCHAR[]' ? 'VARCHAR' : t === 'BIGINT' ? 'DOUBLE' : t === 'TIMESTAMP' && withOffsets ? 'TIMESTAMPTZ' : t;
+  t === 'VARCHAR[]' || t === 'BIGINT' || t === 'DOUBLE' ? 'VARCHAR' : t === 'TIMESTAMP' && withOffsets ? 'TIMESTAMPTZ' : t;
 
 /** The `read_csv(...)` call for a file: explicit types, the detected dialect, rejects captured in `<rej>_rej`. */
 export function csvReaderSql(path: string, rej: string, o: CsvReadOptions): string {
@@ -71,7 +73,6 @@ export function csvReaderSql(path: string, rej: string, o: CsvReadOptions): stri
   ];
   if (o.dateFormat) args.push(`dateformat = ${literal(o.dateFormat)}`);
   if (o.timestampFormat) args.push(`timestampformat = ${literal(o.timestampFormat)}`);
-  if (o.decimalComma) args.push(`decimal_separator = ','`);
   return `read_csv(${literal(path)}, ${args.join(', ')})`;
 }
 
@@ -90,7 +91,21 @@ export async function readerRejects(wh: Warehouse, rej: string, o: CsvReadOption
   );
   await wh.run(`DROP TABLE IF EXISTS ${ident(`${table}_rej`)}; DROP TABLE IF EXISTS ${ident(`${table}_scan`)}`);
   const byName = new Map(o.fileColumns.map((c) => [c.name, c.type]));
-  return rows.map((r) => {
+  // DuckDB reads numbers as text, so it never refuses one: in a record it rejects for another
+  // cell, the numbers are checked here too, so the reject lists every broken rule.
+  const extra: ReaderReject[] = [];
+  const seen = new Set<number>();
+  for (const r of rows) {
+    if (r.error_type !== 'CAST' || r.csv_line === null || seen.has(r.line)) continue;
+    seen.add(r.line);
+    const fields = parseRecords(r.csv_line, o.dialect.delimiter)[0] ?? [];
+    o.fileColumns.forEach((c, i) => {
+      if (c.type !== 'BIGINT' && c.type !== 'DOUBLE') return;
+      const why = numberProblem(fields[i], c.type, o.decimalComma);
+      if (why && why !== 'missing') extra.push({ duckLine: r.line, column: c.name, value: fields[i], reason: why, rawLine: r.csv_line ?? undefined });
+    });
+  }
+  return [...rows.map((r) => {
     const fields = r.csv_line !== null ? (parseRecords(r.csv_line, o.dialect.delimiter)[0] ?? []) : [];
     const name = r.column_name ?? undefined;
     const type = name ? byName.get(name) : undefined;
@@ -110,7 +125,7 @@ export async function readerRejects(wh: Warehouse, rej: string, o: CsvReadOption
       reason,
       rawLine: r.csv_line ?? undefined,
     };
-  });
+  }), ...extra];
 }
 
 function humanDate(fmt?: string): string {
@@ -142,14 +157,17 @@ export async function stageOther(
   const sel = present
     .map((c) => {
       const raw = ident(c.name);
+      // Numbers stay text here: the checks convert them, the same way for every format.
       const typed = c.sqlType === 'VARCHAR[]'
         ? `CASE WHEN typeof(${raw}) LIKE '%[]' THEN array_to_string(${raw}::VARCHAR[], '|') ELSE ${raw}::VARCHAR END`
-        : `TRY_CAST(${raw} AS ${c.sqlType === 'TIMESTAMP' ? 'TIMESTAMPTZ' : c.sqlType})`;
+        : c.sqlType === 'BIGINT' || c.sqlType === 'DOUBLE'
+          ? `CASE WHEN typeof(${raw}) = 'JSON' THEN json_extract_string(${raw}, '$') ELSE ${raw}::VARCHAR END`
+          : `TRY_CAST(${raw} AS ${c.sqlType === 'TIMESTAMP' ? 'TIMESTAMPTZ' : c.sqlType})`;
       return `${typed} AS ${raw}, ${raw}::VARCHAR AS ${ident(`_raw_${c.name}`)}`;
     })
     .join(', ');
   await wh.run(`CREATE TEMP TABLE ${ident(`${table}_all`)} AS SELECT row_number() OVER () AS _record, ${sel} FROM ${src}`);
-  const failed = present.filter((c) => c.sqlType !== 'VARCHAR' && c.sqlType !== 'VARCHAR[]');
+  const failed = present.filter((c) => !['VARCHAR', 'VARCHAR[]', 'BIGINT', 'DOUBLE'].includes(c.sqlType));
   const cond = failed.map((c) => `(${ident(c.name)} IS NULL AND ${ident(`_raw_${c.name}`)} IS NOT NULL)`).join(' OR ') || 'false';
   const bad = await wh.all<Record<string, unknown> & { _record: number }>(`SELECT * FROM ${ident(`${table}_all`)} WHERE ${cond} ORDER BY _record`);
   const keep = present.map((c) => ident(c.name)).join(', ');

@@ -7,6 +7,7 @@
  */
 import type { Column } from '../contract/columns.ts';
 import type { DatasetDef } from '../contract/datasets.ts';
+import { storedTable } from '../db/ddl.ts';
 import { ident, literal } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { UserError } from '../errors.ts';
@@ -36,7 +37,7 @@ export function inPeriodSql(def: DatasetDef, contract: Column[], p: Period, alia
 
 export async function replaceDated(wh: Warehouse, def: DatasetDef, contract: Column[], view: string, bad: string, ctx: Ctx): Promise<WriteCounts> {
   const fixed = contract.filter((c) => !c.item);
-  const t = ident(def.name);
+  const t = ident(storedTable(def));
   const replaced = await wh.exec(`DELETE FROM ${t} WHERE ${inPeriodSql(def, contract, ctx.period)}`);
   const cols = fixed.map((c) => ident(c.name)).join(', ');
   const inserted = await wh.exec(

@@ -166,13 +166,17 @@ describe('whole numbers', () => {
 });
 
 describe('empty cells', () => {
-  it('an empty cell of a column with a default takes the default, as an absent column does', async () => {
+  it('an empty cell is a missing value: the default applies only when the column is absent', async () => {
     const csv = 'cafe_id,date,service,uses\nC1,2023-04-01,bread,\nC1,2023-04-02,bread,4\n';
-    const r = await ingest(wh, folder({ 'service_uses.csv': csv }), '2023-Q2');
-    expect(r.files[0]).toMatchObject({ read: 2, accepted: 2 });
-    expect(await wh.all('SELECT uses FROM service_uses ORDER BY date')).toEqual([{ uses: 1 }, { uses: 4 }]);
-    const s = await ingest(wh, folder({ 'sales.csv': 'cafe_id,ts,category,amount_eur,qty\nC1,2023-04-01 10:00:00,pain,1.2,\n' }), '2023-Q2');
-    expect(s.files[0]).toMatchObject({ accepted: 1 });
-    expect(await wh.scalar('SELECT qty FROM sales')).toBe(1);
+    const r = await ingest(wh, folder({ 'service_uses.csv': csv }), '2023-Q2', { threshold: 1 });
+    expect(r.files[0]).toMatchObject({ read: 2, accepted: 1, rejected: 1 });
+    expect(r.files[0]!.rejects).toMatchObject([{ line: 2, column: 'uses', value: null, reason: 'is empty (a missing value; the default 1 applies only when the column is absent from the file)' }]);
+    expect(await wh.all('SELECT uses FROM service_uses ORDER BY date')).toEqual([{ uses: 4 }]);
+    const s = await ingest(wh, folder({ 'sales.csv': 'cafe_id,ts,category,amount_eur,qty\nC1,2023-04-01 10:00:00,pain,1.2,\nC1,2023-04-01 11:00:00,pain,1.2,2\n' }), '2023-Q2', { threshold: 1 });
+    expect(s.files[0]).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(await wh.scalar('SELECT qty FROM sales')).toBe(2);
+    // absent column: the default
+    await ingest(wh, folder({ 'service_uses.csv': 'cafe_id,date,service\nC1,2023-04-03,bread\n' }), '2023-Q2', { allowShrink: true });
+    expect(await wh.all('SELECT uses FROM service_uses')).toEqual([{ uses: 1 }]);
   });
 });

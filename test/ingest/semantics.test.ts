@@ -37,7 +37,7 @@ describe('row conservation', () => {
     expect(await wh.scalar('SELECT count(*) FROM service_uses')).toBe(30);
     expect(await wh.scalar('SELECT count(*) FROM rejects')).toBe(2);
     // identical lines are legitimate (one line per use): both kept
-    const dup = await ingest(wh, folder({ 'service_uses.csv': 'cafe_id,date,service\nC1,2023-04-01,cash\nC1,2023-04-01,cash\n' }), '2023-Q2');
+    const dup = await ingest(wh, folder({ 'service_uses.csv': 'cafe_id,date,service\nC1,2023-04-01,cash\nC1,2023-04-01,cash\n' }), '2023-Q2', { allowShrink: true }); // fewer rows on purpose (the guard is tested in the corpus)
     expect(dup.files[0]).toMatchObject({ read: 2, accepted: 2 });
   });
 });
@@ -116,7 +116,7 @@ describe('periods', () => {
     await ingest(wh, folder({ 'service_uses.csv': uses('2023-01-01', 90) }), '2023-Q1');
     await ingest(wh, folder({ 'service_uses.csv': uses('2023-04-01', 91) }), '2023-Q2');
     const corrected = 'cafe_id,date,service,uses\nC2,2023-05-01,post,7\n';
-    const r = await ingest(wh, folder({ 'service_uses.csv': corrected }), '2023-Q2');
+    const r = await ingest(wh, folder({ 'service_uses.csv': corrected }), '2023-Q2', { allowShrink: true }); // fewer rows on purpose (the guard is tested in the corpus)
     expect(r.files[0]!.replaced).toBe(91);
     expect(await wh.scalar(`SELECT count(*) FROM service_uses WHERE date < '2023-04-01'`)).toBe(90);
     expect(await wh.all(`SELECT cafe_id, uses FROM service_uses WHERE date >= '2023-04-01'`)).toEqual([{ cafe_id: 'C2', uses: 7 }]);
@@ -140,7 +140,7 @@ describe('idempotency', () => {
     const q2 = folder({ 'service_uses.csv': uses('2023-04-01', 10) });
     await ingest(wh, q2, '2023-Q2');
     await ingest(wh, folder({ 'service_uses.csv': uses('2023-01-01', 365) }), '2023');
-    const r = await ingest(wh, q2, '2023-Q2');
+    const r = await ingest(wh, q2, '2023-Q2', { allowShrink: true }); // fewer rows on purpose (the guard is tested in the corpus)
     expect(r.status).toBe('loaded');
     expect(r.files[0]!.replaced).toBe(91); // the yearly load's Q2 rows: April–June = 30 + 31 + 30 days
   });
@@ -201,7 +201,7 @@ describe('reload from the archive', () => {
     const { reload } = await import('../../src/reload.ts');
     const first = await ingest(wh, folder({ 'service_uses.csv': uses('2023-04-01', 10) }), '2023-Q2');
     const original = await contents(wh, 'service_uses');
-    const fix = await ingest(wh, folder({ 'service_uses.csv': 'cafe_id,date,service,uses\nC2,2023-05-01,post,7\n' }), '2023-Q2');
+    const fix = await ingest(wh, folder({ 'service_uses.csv': 'cafe_id,date,service,uses\nC2,2023-05-01,post,7\n' }), '2023-Q2', { allowShrink: true }); // fewer rows on purpose (the guard is tested in the corpus)
     await unload(wh, fix.loadId);
     expect(await wh.scalar('SELECT count(*) FROM service_uses')).toBe(0); // the unload does not restore what the fix replaced
     // the same file for the same period is not a no-op here: the latest writer was unloaded
