@@ -124,7 +124,7 @@ export function jsonSummary(r: IngestReport) {
     files: r.files.map((f) => ({
       dataset: f.dataset, file: f.file, status: f.status, read: f.read, accepted: f.accepted, rejected: f.rejected, replaced: f.replaced,
       sha256: f.sha256, size: f.size, format: f.format, encoding: f.encoding ?? null, delimiter: f.delimiter ?? null, date_format: f.dateFormat ?? null,
-      decimal_separator: f.decimalSeparator ?? null, mapped_communes: f.mappedCommunes, message: f.message ?? null,
+      decimal_separator: f.decimalSeparator ?? null, mapped_communes: f.mappedCommunes, message: f.message ?? null, lines: f.lines ?? null,
       rejects: f.rejects.slice(0, 1000), rejects_truncated: f.rejects.length > 1000,
     })),
   };

@@ -19,7 +19,8 @@
  * Rows: for every file, accepted + rejected = data rows read.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -39,7 +40,8 @@ import { fileErrors, reasons } from './messages.ts';
 import { archiveFile, fileFacts, transcodeToUtf8, type FileFacts } from './prepare.ts';
 import { detectEncoding, scanCsv, writeSanitized, type LineReject, type ScanResult, type TextEncoding } from './scan.ts';
 import { detectDateFormat, detectDecimalComma, detectOffsets, detectTimestampFormat, sniffCsv } from './sniff.ts';
-import { csvReaderSql, otherFileColumns, readerRejects as readReaderRejects, stageCsv, stageOther, type FileFormat, type ReaderReject } from './stage.ts';
+import { csvReaderSql, parquetColumns, readerRejects as readReaderRejects, stageCsv, stageOther, type FileFormat, type ReaderReject } from './stage.ts';
+import { prepareJson } from './json.ts';
 import { parseRecords } from './sniff.ts';
 import { inPeriodSql, replaceDated, upsertReference, type WriteCounts } from './write.ts';
 
@@ -414,6 +416,8 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
   let inserted = 0;
   let refine: Refine | undefined;
   let lineRejects: LineReject[] = [];
+  // JSON: the line (NDJSON) or element number (arrays) of each record DuckDB reads.
+  let recordLines: number[] | undefined;
   let scanResult: ScanResult | undefined;
 
   if (f.format === 'csv') {
@@ -436,7 +440,7 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
     const scan = await scanCsv(readPath, { delimiter: dialect.delimiter, bom: readPath === f.path && ff.bom });
     lineRejects = scan.rejects;
     scanResult = scan;
-    if (scan.rejects.length || scan.crOnly) {
+    if (scan.rejects.length || scan.crOnly || scan.leadingBlank || scan.mixedLineEnds) {
       const clean = join(ctx.work, `${f.dataset.name}.clean.csv`);
       await writeSanitized(readPath, clean, scan, readPath === f.path && ff.bom);
       readPath = clean;
@@ -477,12 +481,30 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
       refine = refineNumbers(contract, { decimalComma });
     }
   } else {
-    const names = await otherFileColumns(wh, f.path, f.format);
-    const mapping = mapHeader(name, names, contract, f.dataset);
+    let names: string[];
+    if (f.format === 'parquet') {
+      names = await parquetColumns(wh, f.path).catch((e: Error) => {
+        throw new UserError(fileErrors.badParquet(name), { hint: e.message.split('\n')[0] });
+      });
+    } else {
+      // JSON: checked and normalised record by record first (json.ts).
+      step('checking JSON');
+      const prep = await prepareJson(f.path, name, f.format, contract, join(ctx.work, `${f.dataset.name}.norm.ndjson`));
+      readPath = prep.path;
+      lineRejects = prep.rejects;
+      recordLines = prep.lineOf;
+      names = prep.keys;
+    }
+    // A file with no record at all (an empty JSON array) has no columns: it loads no row.
+    const noRecord = f.format !== 'parquet' && recordLines?.length === 0;
+    const mapping = mapHeader(name, names, contract, f.dataset, noRecord);
     present = mapping.present;
     for (const x of mapping.extra) ctx.warn(`${name}: column "${x}" is not in the contract for ${f.dataset.name}, ignored`);
     step('reading');
-    readerRejects = await stageOther(wh, f.path, f.format, table, present);
+    readerRejects = await stageOther(wh, readPath, f.format, table, present).catch((e: Error) => {
+      if (f.format === 'parquet' && !(e instanceof UserError)) throw new UserError(fileErrors.badParquet(name), { hint: e.message.split('\n')[0] });
+      throw e;
+    });
     refine = refineNumbers(contract, { decimalComma: false });
   }
 
@@ -508,7 +530,7 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
   rep.mappedCommunes = await wh.scalar<number>(checks.mappedSql);
 
   // Place every rejected row on its line.
-  const placed = await placeRejects(readPath, rep.delimiter ?? ',', f.format, readerRejects, bad, checks, refine);
+  const placed = await placeRejects(readPath, rep.delimiter ?? ',', f.format, readerRejects, bad, checks, refine, recordLines, f.path);
   const rejects = [...placed, ...lineRejects.map((r): RejectRow => ({ line: r.line, column: null, value: null, reason: r.reason, rawLine: r.rawLine }))].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   rep.rejects = rejects;
   const duckRead = staged + countRecords(readerRejects);
@@ -648,7 +670,7 @@ async function contractColumns(wh: Warehouse, def: DatasetDef): Promise<Column[]
 }
 
 /** Maps a file's header to the contract: present columns, unknown extras, refused identifiers. */
-function mapHeader(file: string, header: string[], contract: Column[], def: DatasetDef) {
+function mapHeader(file: string, header: string[], contract: Column[], def: DatasetDef, noRecord = false) {
   const norm = (h: string) => h.trim().toLowerCase().replace(/\s+/g, '_');
   const seen = new Set<string>();
   const fileColumns: { name: string; type: Column['sqlType'] }[] = [];
@@ -670,7 +692,7 @@ function mapHeader(file: string, header: string[], contract: Column[], def: Data
     if (h !== '') extra.push(raw);
   });
   const missing = contract.filter((c) => c.required && !seen.has(c.name)).map((c) => c.name);
-  if (missing.length) throw new UserError(fileErrors.missingColumns(file, missing));
+  if (missing.length && !noRecord) throw new UserError(fileErrors.missingColumns(file, missing));
   return { fileColumns, present, extra };
 }
 
@@ -682,6 +704,9 @@ async function placeRejects(
   bad: ({ _rn: number; problems: number[] } & Record<string, unknown>)[],
   checks: ReturnType<typeof buildChecks>,
   refine?: Refine,
+  recordLines?: number[],
+  /** The user's file (NDJSON: rejects keep their line's text). */
+  source?: string,
 ): Promise<RejectRow[]> {
   const out: RejectRow[] = [];
   if (readerRejects.length === 0 && bad.length === 0) return out;
@@ -696,14 +721,25 @@ async function placeRejects(
     for (const [rec, errs] of byRecord) out.push(merge(rec, errs));
     const survivors = [...byRecord.keys()].sort((a, b) => a - b);
     for (const b of bad) out.push(fromChecks(ordinalSkipping(b._rn, survivors) + 1, b, checks, refine, null));
+    // JSON: record numbers of the normalised copy → lines (NDJSON) or elements of the user's file.
+    if (recordLines) for (const r of out) if (r.line !== null) r.line = recordLines[r.line - 1] ?? r.line;
+    if (format === 'ndjson' && source) {
+      const texts = await linesOf(source, new Set(out.map((r) => r.line).filter((l): l is number => l !== null)));
+      for (const r of out) if (r.line !== null) r.rawLine = texts.get(r.line) ?? r.rawLine;
+    }
     return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   }
   const maxRn = bad.reduce((m, b) => Math.max(m, b._rn), -1);
   const maxDuck = readerRejects.reduce((m, r) => Math.max(m, r.duckLine ?? 0), 0);
   const idx = await indexRecords(path, { needRecords: maxRn + byRecord.size + 1, needDuckLine: maxDuck, delimiter });
   const rejectedRecords = [...byRecord.keys()].map((d) => recordAtDuckLine(idx, d)).sort((a, b) => a - b);
-  for (const [d, errs] of byRecord) out.push(merge(idx.lines[recordAtDuckLine(idx, d)]!, errs));
-  const raw = await rawLines(path, idx, bad.map((b) => ordinalSkipping(b._rn, rejectedRecords)));
+  // The raw text of every rejected record, from the file itself (DuckDB's csv_line may carry the
+  // line end of the record before, in CRLF files).
+  const raw = await rawLines(path, idx, [...rejectedRecords, ...bad.map((b) => ordinalSkipping(b._rn, rejectedRecords))]);
+  for (const [d, errs] of byRecord) {
+    const rec = recordAtDuckLine(idx, d);
+    out.push({ ...merge(idx.lines[rec]!, errs), rawLine: raw.get(rec) ?? null });
+  }
   for (const b of bad) {
     const rec = ordinalSkipping(b._rn, rejectedRecords);
     out.push(fromChecks(idx.lines[rec] ?? null, b, checks, refine, raw.get(rec) ?? null));
@@ -749,6 +785,22 @@ function fromChecks(line: number | null, b: { problems: number[] } & Record<stri
   const also = probs.slice(1).map((p) => `; also ${p.column}${val(p) !== null ? ` ${JSON.stringify(val(p))}` : ''} ${p.reason}`);
   const reason = first.reason + also.join('');
   return { line, column: first.column, value: val(first), reason, rawLine };
+}
+
+/** The text of some physical lines of a file (1-based), for NDJSON rejects. */
+async function linesOf(path: string, wanted: Set<number>): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  if (wanted.size === 0) return out;
+  const max = Math.max(...wanted);
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let n = 0;
+  for await (const l of rl) {
+    n++;
+    if (wanted.has(n)) out.set(n, (n === 1 ? l.replace(/^\uFEFF/, '') : l).slice(0, 65536));
+    if (n >= max) break;
+  }
+  rl.close();
+  return out;
 }
 
 /** The raw text of some records (for the rejects table), read back from the file. */

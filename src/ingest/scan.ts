@@ -27,6 +27,11 @@ import { reasons } from './messages.ts';
 
 /** Records longer than this are rejected (DuckDB is given `max_line_size` above it). */
 export const MAX_RECORD_BYTES = 1 << 20;
+/**
+ * A quoted field still open after this many bytes is taken for a stray quote; below it, a record
+ * that closes well-formed but is longer than MAX_RECORD_BYTES is rejected as too long.
+ */
+const MAX_QUOTED_SCAN = 16 << 20;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -57,6 +62,10 @@ export interface ScanResult {
   crOnly: boolean;
   /** Fields in the header record. */
   headerFields: number;
+  /** Blank lines before the header (DuckDB would take the first as the header). */
+  leadingBlank: number;
+  /** Lines ending in CRLF and lines ending in a bare LF both occur (DuckDB refuses the mix). */
+  mixedLineEnds: boolean;
 }
 
 export interface ScanOptions {
@@ -65,10 +74,13 @@ export interface ScanOptions {
   bom?: boolean;
 }
 
-/** Escapes what a terminal or a CSV viewer should not receive raw (NUL, stray CR). */
+/**
+ * The record's text for the rejects table: as in the file, but for NUL bytes, written `\0`
+ * (a DuckDB VARCHAR cannot hold them); printing escapes the other control characters.
+ */
 function shown(buf: Buffer): string {
   // eslint-disable-next-line no-control-regex
-  return buf.toString('utf8').replace(/[\u0000\r]/g, (c) => (c === '\0' ? '\\0' : '\\r'));
+  return buf.toString('utf8').replace(/\u0000/g, '\\0');
 }
 
 /**
@@ -77,7 +89,9 @@ function shown(buf: Buffer): string {
  */
 export async function scanCsv(path: string, o: ScanOptions): Promise<ScanResult> {
   const delim = o.delimiter.charCodeAt(0);
-  const res: ScanResult = { totalLines: 0, headerLines: 0, blankLines: 0, records: 0, recordLines: 0, multiLine: new Map(), rejects: [], crOnly: false, headerFields: 0 };
+  const res: ScanResult = { totalLines: 0, headerLines: 0, blankLines: 0, records: 0, recordLines: 0, multiLine: new Map(), rejects: [], crOnly: false, headerFields: 0, leadingBlank: 0, mixedLineEnds: false };
+  let crlf = false;
+  let bareLf = false;
   let nl = LF;
   let headerDone = false;
 
@@ -176,15 +190,19 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<ScanResult>
   /** One physical line (without its line end); `quick`: its chunk needs no byte-level look. */
   const onLine = (buf: Buffer, ln: number, off: number, quick: boolean): void => {
     const continuing = rec.length > 0;
-    const body = nl === LF && buf.length && buf[buf.length - 1] === CR ? buf.subarray(0, buf.length - 1) : buf;
+    const endsCr = nl === LF && buf.length > 0 && buf[buf.length - 1] === CR;
+    if (endsCr) crlf = true;
+    else if (off >= 0 && nl === LF) bareLf = true;
+    const body = endsCr ? buf.subarray(0, buf.length - 1) : buf;
     if (!continuing && body.length === 0) {
       res.blankLines++;
+      if (!headerDone) res.leadingBlank++;
       return;
     }
     rec.push({ b: body, off, ln });
     recBytes += body.length + 1;
     if (!(quick && headerDone && !continuing)) inspect(body, off, continuing);
-    if (inQuotes && recBytes <= MAX_RECORD_BYTES) return;
+    if (inQuotes && recBytes <= MAX_QUOTED_SCAN) return;
     // Complete, or a quoted field grown past a record's size (a stray quote): finish it.
     let again = finish();
     while (again.length) {
@@ -262,6 +280,10 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<ScanResult>
         }
         if (quick && headerDone && rec.length === 0) {
           // The common case, without allocating: a blank line or a one-line record.
+          if (nl === LF) {
+            if (e > start && data[e - 1] === CR) crlf = true;
+            else bareLf = true;
+          }
           if (e === start || (e === start + 1 && nl === LF && data[start] === CR)) res.blankLines++;
           else {
             res.records++;
@@ -274,7 +296,9 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<ScanResult>
         if (start < data.length) {
           line++;
           res.totalLines++;
+          const lastBare = bareLf;
           onLine(data.subarray(start), line, dataOffset + start, false); // a last line without a line end
+          bareLf = lastBare; // it has no line end at all
         }
         if (longLine) {
           line++;
@@ -305,6 +329,7 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<ScanResult>
     await fh.close();
   }
   res.rejects.sort((a, b) => a.line - b.line);
+  res.mixedLineEnds = crlf && bareLf;
   return res;
 }
 
@@ -327,6 +352,10 @@ export function firstInvalidUtf8(buf: Buffer): number {
 export async function writeSanitized(src: string, dst: string, scan: ScanResult, bom: boolean): Promise<void> {
   const blank = new Set<number>();
   for (const r of scan.rejects) for (let k = 0; k < r.span; k++) blank.add(r.line + k);
+  // Blank lines before the header move after it: DuckDB takes the first line for the header,
+  // and the records keep their physical line numbers.
+  const lead = scan.leadingBlank;
+  const stripCr = scan.mixedLineEnds;
   const nl = scan.crOnly ? CR : LF;
   const { createWriteStream } = await import('node:fs');
   const out = createWriteStream(dst);
@@ -344,8 +373,13 @@ export async function writeSanitized(src: string, dst: string, scan: ScanResult,
       const e = data.indexOf(nl, start);
       if (e === -1) break;
       line++;
-      if (!blank.has(line)) parts.push(data.subarray(start, e));
-      parts.push(Buffer.from('\n'));
+      const end = stripCr && e > start && data[e - 1] === CR ? e - 1 : e;
+      if (line > lead) {
+        if (!blank.has(line)) parts.push(data.subarray(start, end));
+        parts.push(Buffer.from('\n'));
+        // the leading blank lines, written after the header
+        if (lead && line === lead + 1) parts.push(Buffer.from('\n'.repeat(lead)));
+      }
       start = e + 1;
     }
     if (parts.length) await write(Buffer.concat(parts));
@@ -354,6 +388,7 @@ export async function writeSanitized(src: string, dst: string, scan: ScanResult,
   if (carry.length) {
     line++;
     if (!blank.has(line)) await write(carry);
+    if (lead && line === lead + 1) await write(`\n${'\n'.repeat(lead - 1)}`);
   }
   await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
 }

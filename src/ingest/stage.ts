@@ -5,6 +5,7 @@
  * The staging table keeps the file's record order (DuckDB preserves insertion order), so its
  * `rowid` is the ordinal of the record among those DuckDB accepted.
  */
+import { statSync } from 'node:fs';
 import type { Column, SqlType } from '../contract/columns.ts';
 import { ident, literal } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
@@ -135,11 +136,14 @@ export function humanTs(fmt?: string): string {
   return fmt ? 'dd/mm/yyyy hh:mm:ss, as in the rest of this file' : 'ISO 8601, e.g. 2023-04-02 10:15:00';
 }
 
-/** DuckDB's reader for a Parquet, JSON-array or NDJSON file. */
-function otherReaderSql(path: string, format: Exclude<FileFormat, 'csv'>): string {
-  return format === 'parquet'
-    ? `read_parquet(${literal(path)})`
-    : `read_json(${literal(path)}, format = ${literal(format === 'ndjson' ? 'newline_delimited' : 'array')}, records = true)`;
+/**
+ * DuckDB's reader for a Parquet file, or for the normalised NDJSON copy of a JSON input
+ * (json.ts: every value a string, keys named as the contract does), read with explicit columns.
+ */
+function otherReaderSql(path: string, format: Exclude<FileFormat, 'csv'>, columns?: Column[]): string {
+  if (format === 'parquet') return `read_parquet(${literal(path)})`;
+  const cols = (columns ?? []).map((c) => `${literal(c.name)}: 'VARCHAR'`).join(', ');
+  return `read_json(${literal(path)}, format = 'newline_delimited', records = true${cols ? `, columns = {${cols}}` : ''})`;
 }
 
 /**
@@ -153,7 +157,7 @@ export async function stageOther(
   table: string,
   present: Column[],
 ): Promise<ReaderReject[]> {
-  const src = otherReaderSql(path, format);
+  const src = otherReaderSql(path, format, present);
   const sel = present
     .map((c) => {
       const raw = ident(c.name);
@@ -166,11 +170,17 @@ export async function stageOther(
       return `${typed} AS ${raw}, ${raw}::VARCHAR AS ${ident(`_raw_${c.name}`)}`;
     })
     .join(', ');
-  await wh.run(`CREATE TEMP TABLE ${ident(`${table}_all`)} AS SELECT row_number() OVER () AS _record, ${sel} FROM ${src}`);
+  // No record at all (an empty array): an empty table with the columns.
+  const empty = format !== 'parquet' && statSync(path).size === 0;
+  await wh.run(
+    empty
+      ? `CREATE TEMP TABLE ${ident(`${table}_all`)} AS SELECT 0::BIGINT AS _record, ${present.map((c) => `NULL::VARCHAR AS ${ident(c.name)}, NULL::VARCHAR AS ${ident(`_raw_${c.name}`)}`).join(', ') || '1 AS _none'} LIMIT 0`
+      : `CREATE TEMP TABLE ${ident(`${table}_all`)} AS SELECT row_number() OVER () AS _record, ${sel} FROM ${src}`,
+  );
   const failed = present.filter((c) => !['VARCHAR', 'VARCHAR[]', 'BIGINT', 'DOUBLE'].includes(c.sqlType));
   const cond = failed.map((c) => `(${ident(c.name)} IS NULL AND ${ident(`_raw_${c.name}`)} IS NOT NULL)`).join(' OR ') || 'false';
   const bad = await wh.all<Record<string, unknown> & { _record: number }>(`SELECT * FROM ${ident(`${table}_all`)} WHERE ${cond} ORDER BY _record`);
-  const keep = present.map((c) => ident(c.name)).join(', ');
+  const keep = present.map((c) => ident(c.name)).join(', ') || '_record';
   await wh.run(`CREATE TEMP TABLE ${ident(table)} AS SELECT ${keep} FROM ${ident(`${table}_all`)} WHERE NOT (${cond}) ORDER BY _record`);
   await wh.run(`DROP TABLE ${ident(`${table}_all`)}`);
   return bad.map((r) => {
@@ -179,10 +189,9 @@ export async function stageOther(
   });
 }
 
-/** Column names in a Parquet/JSON file (for the header checks CSV files get from the sniffer). */
-export async function otherFileColumns(wh: Warehouse, path: string, format: Exclude<FileFormat, 'csv'>): Promise<string[]> {
-  const src = otherReaderSql(path, format);
-  const rows = await wh.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${src}`);
+/** Column names in a Parquet file (for the header checks CSV files get from the sniffer). */
+export async function parquetColumns(wh: Warehouse, path: string): Promise<string[]> {
+  const rows = await wh.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${otherReaderSql(path, 'parquet')}`);
   return rows.map((r) => r.column_name);
 }
 
