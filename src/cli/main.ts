@@ -155,6 +155,7 @@ export function buildProgram(): Command {
     .command('schema')
     .description('the data contract: every dataset\'s columns, types and rules')
     .argument('[dataset]')
+    .option('--markdown', 'Markdown (the only format; kept for `npm run dictionary`)')
     .action((dataset?: string) => {
       if (dataset && !DATASETS[dataset]) throw new UserError(`unknown dataset ${dataset} (one of ${Object.keys(DATASETS).join(', ')})`);
       out(dictionaryMarkdown(dataset).trimEnd());

@@ -16,10 +16,11 @@ function constraints(c: Column): string {
   else if (c.pseudonym) parts.push('pseudonymous key made by the office (letters, digits, `_`, `-`); never a name, e-mail or phone');
   else if (c.pattern && c.sqlType === 'VARCHAR') parts.push('identifier: letters, digits, `_` `.` `-`');
   if (c.maxLength !== undefined && !c.pattern) parts.push(`at most ${c.maxLength} characters`);
-  if (c.default !== undefined) parts.push(`default ${JSON.stringify(c.default)} when the column is absent`);
+  if (c.default !== undefined) parts.push(`default ${JSON.stringify(c.default)} when the column is absent from the file (or the key from a JSON record); an empty cell is a missing value and is rejected`);
   if (c.sqlType === 'DATE') parts.push('`yyyy-mm-dd` or `dd/mm/yyyy` (one format per file)');
   if (c.sqlType === 'TIMESTAMP') parts.push('ISO 8601 or `dd/mm/yyyy hh:mm:ss`; Europe/Paris time (an offset is converted)');
-  if (c.sqlType === 'DOUBLE') parts.push('decimal point or decimal comma (`;`-separated files)');
+  if (c.sqlType === 'DOUBLE') parts.push('decimal point or decimal comma (`;`-separated files); finite (no NaN, infinity or out-of-range exponent)');
+  if (c.sqlType === 'BIGINT' && !c.item) parts.push('a whole number (2.7 is rejected, not rounded)');
   return parts.join('; ');
 }
 
@@ -52,7 +53,14 @@ export function dictionaryMarkdown(only?: string): string {
     : [
         '# Data dictionary\n\n<!-- Generated from src/contract/datasets.ts by `npm run dictionary`. Do not edit by hand. -->',
         'Input files are named after their dataset and may sit together in one folder (any subset).\n' +
-          'CSV files may use `,` or `;`, UTF-8 (with or without BOM) or Windows-1252, ISO or `dd/mm/yyyy` dates.',
+          'CSV files may use `,` `;` or tab, UTF-8 (with or without BOM), UTF-16 or Windows-1252 (decided on evidence: a\n' +
+          'file valid in UTF-8 but for a few lines is UTF-8 with those lines rejected), ISO or `dd/mm/yyyy` dates,\n' +
+          'LF, CRLF or CR line ends.',
+        'Empty cells are missing values, in every column: a required column rejects them, an optional one\n' +
+          'stores NULL, and a column\'s default applies only when the column is absent from the file (or\n' +
+          'the key from a JSON record). Numbers follow the same rules in every format (CSV, Parquet, JSON):\n' +
+          'NaN, infinities, exponents out of range (1e309, 1e-400), digit separators (`1_000`), true/false,\n' +
+          'and fractions in whole-number columns are rejected with their reason.',
       ];
   return [...head, ...defs.map(datasetMarkdown)].join('\n\n') + '\n';
 }
