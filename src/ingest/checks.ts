@@ -47,7 +47,7 @@ export function valueExprs(
   def: DatasetDef,
   contract: Column[],
   present: Column[],
-  o: { period: Period; withOffsets?: boolean; rawCommunes?: boolean; decimalComma?: boolean },
+  o: { period: Period; withOffsets?: boolean; rawCommunes?: boolean; decimalComma?: boolean; parsedColumns?: boolean },
 ): { exprs: string[]; joins: string[] } {
   const isPresent = new Set(present.map((c) => c.name));
   const joins: string[] = [];
@@ -65,7 +65,10 @@ export function valueExprs(
     if (c.sqlType === 'VARCHAR[]') return `coalesce(list_filter(list_transform(string_split(${col}, '|'), x -> trim(x)), x -> x <> ''), [])`;
     // Numbers arrive as text: the value, or NULL (empty, or not a valid number: a reject). An
     // empty cell is a missing value, not the default (which is for an absent column).
-    if (c.sqlType === 'BIGINT' || c.sqlType === 'DOUBLE') return numberSql(col, c.sqlType, o.decimalComma ?? false);
+    if (c.sqlType === 'BIGINT' || c.sqlType === 'DOUBLE') {
+      // `parsedColumns`: the source also holds each number parsed once, as `__p_<column>`.
+      return numberSql(col, c.sqlType, o.decimalComma ?? false, o.parsedColumns ? `s.${ident(`__p_${c.name}`)}` : undefined);
+    }
     // Instants with an offset, read as TIMESTAMPTZ: their Paris wall-clock time.
     if (c.sqlType === 'TIMESTAMP' && o.withOffsets) return `timezone('Europe/Paris', CAST(${col} AS TIMESTAMPTZ))`;
     if (def.periodEndDefault === c.name) return `coalesce(${col}, DATE ${literal(o.period.last)})`;

@@ -34,7 +34,7 @@ import { IngestFailed, UserError } from '../errors.ts';
 import type { Period } from '../period.ts';
 import { codeVersion } from '../version.ts';
 import { buildChecks, valueExprs, type Problem } from './checks.ts';
-import { badNumberSql, numberProblem } from './numbers.ts';
+import { badNumberSql, numberProblem, parsedSql } from './numbers.ts';
 import { indexRecords, recordAtDuckLine } from './lines.ts';
 import { fileErrors, reasons } from './messages.ts';
 import { archiveFile, fileFacts, transcodeToUtf8, type FileFacts } from './prepare.ts';
@@ -465,14 +465,21 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
     step('reading');
     if (direct) {
       // Commune codes stay raw here (a join would not keep the file's row order): mapped below.
-      const { exprs } = valueExprs(f.dataset, contract, present, { period: ctx.period, withOffsets, rawCommunes: true, decimalComma });
-      // A row with a cell that is not a valid number is written with a negative load number
-      // (hidden, like the whole pending load, and deleted after the checks name its reason).
-      const bad = contract.map((c, i) => ((c.sqlType === 'BIGINT' || c.sqlType === 'DOUBLE') && present.includes(c) ? badNumberSql(`s.${ident(c.name)}`, exprs[i]!) : '')).filter(Boolean);
+      const { exprs } = valueExprs(f.dataset, contract, present, { period: ctx.period, withOffsets, rawCommunes: true, decimalComma, parsedColumns: true });
+      // Each number is parsed once (inner query), its value computed once (middle query); a row
+      // with a cell that is not a valid number is written with a negative load number (hidden,
+      // like the whole pending load, and deleted after the checks name its reason).
+      const nums = present.filter((c) => c.sqlType === 'BIGINT' || c.sqlType === 'DOUBLE');
+      const parsed = nums.map((c) => `${parsedSql(`s.${ident(c.name)}`, decimalComma)} AS ${ident(`__p_${c.name}`)}`);
+      const cols = contract.map((c) => ident(c.name));
+      const bad = nums.map((c) => badNumberSql(`v.${ident(`__raw_${c.name}`)}`, `v.${ident(c.name)}`));
       const loadExpr = bad.length ? `CASE WHEN ${bad.join(' OR ')} THEN ${-ctx.loadNo} ELSE ${ctx.loadNo} END` : String(ctx.loadNo);
       inserted = await wh.exec(
-        `INSERT INTO ${ident(storedTable(f.dataset))} (${contract.map((c) => ident(c.name)).join(', ')}, _load)
-         SELECT ${exprs.join(', ')}, ${loadExpr} FROM ${csvReaderSql(readPath, table, csvOpts)} s`,
+        `INSERT INTO ${ident(storedTable(f.dataset))} (${cols.join(', ')}, _load)
+         SELECT ${cols.map((c) => `v.${c}`).join(', ')}, ${loadExpr} FROM (
+           SELECT ${[...exprs.map((e, i) => `${e} AS ${cols[i]}`), ...nums.map((c) => `s.${ident(c.name)} AS ${ident(`__raw_${c.name}`)}`)].join(', ')}
+           FROM (SELECT s.*${parsed.length ? `, ${parsed.join(', ')}` : ''} FROM ${csvReaderSql(readPath, table, csvOpts)} s) s
+         ) v`,
       );
       readerRejects = await readReaderRejects(wh, table, csvOpts);
       refine = refineNumbers(contract, { fileColumns: mapping.fileColumns, delimiter: dialect.delimiter, decimalComma });

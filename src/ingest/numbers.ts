@@ -20,16 +20,23 @@ function normSql(raw: string, decimalComma: boolean): string {
   return decimalComma ? `replace(trim(${raw}), ',', '.')` : `trim(${raw})`;
 }
 
+/** SQL: the cell's text parsed as a double (NULL when it does not parse). */
+export function parsedSql(raw: string, decimalComma: boolean): string {
+  return `TRY_CAST(${normSql(raw, decimalComma)} AS DOUBLE)`;
+}
+
 /**
  * SQL: the value of a numeric cell given as text `raw`, or NULL when the cell is empty or is
- * not a valid number of the type (the checks then tell which from the text).
+ * not a valid number of the type (the checks then tell which from the text). `parsed` is the
+ * cell parsed as a double (`parsedSql`), or a column holding it, so that it is computed once.
  */
-export function numberSql(raw: string, type: SqlType, decimalComma: boolean): string {
+export function numberSql(raw: string, type: SqlType, decimalComma: boolean, parsed = parsedSql(raw, decimalComma)): string {
   const t = normSql(raw, decimalComma);
-  const p = `TRY_CAST(${t} AS DOUBLE)`;
+  const p = parsed;
   // `isfinite` refuses NaN and infinities whether spelled out or overflowed; 0 from a mantissa
-  // with a non-zero digit is an underflow (1e-400).
-  const ok = `${p} IS NOT NULL AND isfinite(${p}) AND NOT contains(${t}, '_') AND NOT (${p} = 0 AND regexp_matches(${t}, '^[^eE]*[1-9]'))`;
+  // with a non-zero digit is an underflow (1e-400). CASE, not AND: DuckDB evaluates a branch
+  // only for the rows that reach it, so the regular expression runs on zeros alone.
+  const ok = `CASE WHEN ${p} IS NULL OR NOT isfinite(${p}) THEN false WHEN ${p} = 0 THEN NOT contains(${t}, '_') AND NOT regexp_matches(${t}, '^[^eE]*[1-9]') ELSE NOT contains(${t}, '_') END`;
   if (type === 'BIGINT') return `CASE WHEN ${ok} AND ${p} = trunc(${p}) AND abs(${p}) < ${MAX_WHOLE} THEN CAST(${p} AS BIGINT) END`;
   return `CASE WHEN ${ok} THEN ${p} END`;
 }
