@@ -223,12 +223,6 @@ export const DATASETS: Record<string, DatasetDef> = {
 
 export const DATASET_NAMES = Object.keys(DATASETS);
 
-/** Column names that carry a direct identifier of a person; refused in people datasets. */
-export const DIRECT_IDENTIFIER_COLUMNS = [
-  'name', 'nom', 'prenom', 'prénom', 'first_name', 'last_name', 'firstname', 'lastname', 'full_name',
-  'email', 'e_mail', 'mail', 'courriel', 'phone', 'telephone', 'téléphone', 'tel', 'mobile', 'portable',
-  'address', 'adresse', 'birth_date', 'date_naissance', 'nir', 'ssn',
-];
 
 export function getDataset(name: string): DatasetDef {
   const def = DATASETS[name];

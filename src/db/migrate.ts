@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATASETS } from '../contract/datasets.ts';
+import { pruneArchive } from '../ingest/prepare.ts';
 import { storedTable } from './ddl.ts';
 import { ident, literal } from './sql.ts';
 import type { Warehouse } from './warehouse.ts';
@@ -42,6 +43,9 @@ export async function migrate(wh: Warehouse): Promise<void> {
   }
   changed = (await refreshOfficialLists(wh)) || changed;
   changed = (await dropCrashedLoad(wh)) || changed;
+  // The raw archive holds only what was loaded: copies left by a refused, failed or crashed
+  // ingest go (not for in-memory warehouses, which have no archive).
+  if (wh.path !== ':memory:') await pruneArchive(wh, join(dirname(wh.path), 'raw'));
   // Write the schema into the database file now. Measured with DuckDB 1.5.6: a write-ahead log
   // holding CREATE MACRO cannot be replayed after a crash ("GetDefaultDatabase with no default
   // database set"), so a process killed before its first checkpoint would leave an unopenable file.

@@ -13,6 +13,7 @@ import { ident, literal } from '../db/sql.ts';
 import type { Period } from '../period.ts';
 import { reasons } from './messages.ts';
 import { badNumberSql, numberSql } from './numbers.ts';
+import { phoneLikeSql } from './personal.ts';
 
 export interface Problem {
   column: string;
@@ -164,7 +165,10 @@ export function buildChecks(
     // A café id is checked against the cafés, which were checked against the pattern.
     if (c.pattern && c.sqlType === 'VARCHAR' && c.name !== def.cafeColumn) add(c.name, `NOT regexp_full_match(${v}, ${literal(c.pattern)})`, reasons.badFormat(c));
     if (c.siren) add(c.name, `regexp_full_match(${v}, ${literal(c.pattern ?? '.*')}) AND NOT luhn_ok(${v})`, reasons.sirenKey());
-    if (c.pseudonym) add(c.name, `regexp_full_match(${v}, '(0033|33|0)[1-9][0-9]{8}')`, reasons.looksLikePhone());
+    if (c.pseudonym) {
+      // (an e-mail already fails the key's pattern: `@` and `.` are not allowed)
+      add(c.name, phoneLikeSql(v), reasons.looksLikePhone());
+    }
   }
   if (def.cafeColumn) add(def.cafeColumn, `_s_${def.cafeColumn} IS NOT NULL AND _known_cafe IS NULL`, reasons.unknownCafe());
   for (const r of def.rules ?? []) if (r.always || isPresent.has(r.column) || contract.some((c) => c.name === r.column && c.default !== undefined)) add(r.column, `NOT (${r.sql})`, r.reason);

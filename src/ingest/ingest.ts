@@ -26,7 +26,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Column } from '../contract/columns.ts';
 import { columnsOf } from '../contract/columns.ts';
-import { DATASETS, DIRECT_IDENTIFIER_COLUMNS, type DatasetDef } from '../contract/datasets.ts';
+import { DATASETS, type DatasetDef } from '../contract/datasets.ts';
+import { guardCsvValues, guardParquetValues, identifierWord, keyColumns, redactReject } from './personal.ts';
 import { storedTable } from '../db/ddl.ts';
 import { ident } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
@@ -37,7 +38,7 @@ import { buildChecks, valueExprs, type Problem } from './checks.ts';
 import { badNumberSql, numberProblem, parsedSql } from './numbers.ts';
 import { indexRecords, recordAtDuckLine } from './lines.ts';
 import { fileErrors, reasons } from './messages.ts';
-import { archiveFile, fileFacts, transcodeToUtf8, type FileFacts } from './prepare.ts';
+import { archiveFile, fileFacts, pruneArchive, transcodeToUtf8, type FileFacts } from './prepare.ts';
 import { detectEncoding, scanCsv, writeSanitized, type LineReject, type ScanResult, type TextEncoding } from './scan.ts';
 import { detectDateFormat, detectDecimalComma, detectOffsets, detectTimestampFormat, sniffCsv } from './sniff.ts';
 import { csvReaderSql, parquetColumns, readerRejects as readReaderRejects, stageCsv, stageOther, type FileFormat, type ReaderReject } from './stage.ts';
@@ -257,6 +258,7 @@ export async function ingestFiles(
       // The raw copy (a kernel copy, off the event loop) runs beside DuckDB's work.
       const archived = opts.dryRun ? undefined : archiveFile(f.source ?? f.path, ff.sha256, archiveDir);
       archived?.catch(() => undefined);
+      if (archived) archives.push(archived); // a failure waits for the copy before pruning it
       const st = await checkOne(wh, f, ff, { period, loadId, loadNo, work, warn, reporter: opts.reporter }, isDirect(f));
       staged.push(st);
       if (archived) {
@@ -301,6 +303,10 @@ export async function ingestFiles(
     failure = e as Error;
     if (inTransaction) await wh.run('ROLLBACK').catch(() => undefined);
     if (pending) await dropPendingLoad(wh, loadNo);
+    // The archive holds only what was loaded: this attempt's copies go, unless a load kept them.
+    await Promise.allSettled(archives);
+    for (const st of staged) st.report.archivePath = undefined;
+    await pruneArchive(wh, archiveDir).catch(() => undefined);
   } finally {
     for (const st of staged) await dropStaged(wh, st).catch(() => undefined);
     await wh.run('DROP TABLE IF EXISTS _folder_cafes; DROP TABLE IF EXISTS _folder_positions; DROP TABLE IF EXISTS _folder_items').catch(() => undefined);
@@ -447,6 +453,10 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
     }
     const mapping = mapHeader(name, dialect.header, contract, f.dataset);
     present = mapping.present;
+    if (f.dataset.people) {
+      step('checking for personal data');
+      await guardCsvValues(readPath, name, dialect.header, keyColumns(contract), mapping.fileColumns.map((c) => c.name));
+    }
     for (const x of mapping.extra) ctx.warn(`${name}: column "${x}" is not in the contract for ${f.dataset.name}, ignored`);
     const sampleOf = (col: string) => {
       const i = mapping.fileColumns.findIndex((c) => c.name === col);
@@ -493,10 +503,11 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
       names = await parquetColumns(wh, f.path).catch((e: Error) => {
         throw new UserError(fileErrors.badParquet(name), { hint: e.message.split('\n')[0] });
       });
+      if (f.dataset.people) await guardParquetValues(wh, f.path, name, names, keyColumns(contract));
     } else {
       // JSON: checked and normalised record by record first (json.ts).
       step('checking JSON');
-      const prep = await prepareJson(f.path, name, f.format, contract, join(ctx.work, `${f.dataset.name}.norm.ndjson`));
+      const prep = await prepareJson(f.path, name, f.format, contract, join(ctx.work, `${f.dataset.name}.norm.ndjson`), f.dataset.people === true);
       readPath = prep.path;
       lineRejects = prep.rejects;
       recordLines = prep.lineOf;
@@ -539,7 +550,8 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
   // Place every rejected row on its line.
   const placed = await placeRejects(readPath, rep.delimiter ?? ',', f.format, readerRejects, bad, checks, refine, recordLines, f.path);
   const rejects = [...placed, ...lineRejects.map((r): RejectRow => ({ line: r.line, column: null, value: null, reason: r.reason, rawLine: r.rawLine }))].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  rep.rejects = rejects;
+  // People datasets: a key that is not a pseudonym is never repeated in the rejects.
+  rep.rejects = f.dataset.people ? rejects.map((r) => redactReject(r, keyColumns(contract))) : rejects;
   const duckRead = staged + countRecords(readerRejects);
   rep.read = duckRead + lineRejects.length;
   rep.rejected = rejects.length;
@@ -693,7 +705,7 @@ function mapHeader(file: string, header: string[], contract: Column[], def: Data
       present.push(col);
       return;
     }
-    if (def.people && DIRECT_IDENTIFIER_COLUMNS.includes(h)) throw new UserError(fileErrors.directIdentifier(file, raw));
+    if (def.people && identifierWord(raw)) throw new UserError(fileErrors.directIdentifier(file, raw));
     if (def.name === 'survey' && h !== '') throw new UserError(fileErrors.undeclaredItem(file, raw));
     fileColumns.push({ name: `_extra_${i}`, type: 'VARCHAR' });
     if (h !== '') extra.push(raw);
@@ -846,7 +858,7 @@ async function recordLoad(
     if (r.status === 'unchanged') continue;
     await wh.run(
       `INSERT INTO load_files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-      [o.loadId, r.dataset, r.file, r.size, r.sha256, r.archivePath ?? null, r.format, r.encoding ?? null, r.delimiter ?? null,
+      [o.loadId, r.dataset, r.file, r.size, r.sha256, o.status === 'failed' ? null : (r.archivePath ?? null), r.format, r.encoding ?? null, r.delimiter ?? null,
         r.dateFormat ?? null, r.decimalSeparator ?? null, r.read, r.accepted, r.rejected, r.replaced, o.status === 'failed' ? 'failed' : r.status, r.message ?? null],
     );
     if (r.rejects.length) await insertRejects(wh, o.loadId, r);

@@ -22,6 +22,7 @@ import { createInterface } from 'node:readline';
 import type { Column } from '../contract/columns.ts';
 import { UserError } from '../errors.ts';
 import { fileErrors, reasons } from './messages.ts';
+import { keyColumns, personalKind } from './personal.ts';
 import type { LineReject } from './scan.ts';
 
 export interface PreparedJson {
@@ -78,7 +79,17 @@ function normalise(rec: unknown, raw: string | null, contract: Column[], keys: M
 }
 
 /** Reads, checks and normalises a JSON array or NDJSON file into `dst`. */
-export async function prepareJson(src: string, name: string, format: 'json' | 'ndjson', contract: Column[], dst: string): Promise<PreparedJson> {
+export async function prepareJson(src: string, name: string, format: 'json' | 'ndjson', contract: Column[], dst: string, people = false): Promise<PreparedJson> {
+  // People datasets: an e-mail address or a phone number outside the key columns refuses the file.
+  const keyCols = keyColumns(contract);
+  const guard = (rec: unknown, where: number | string) => {
+    if (!people || rec === null || typeof rec !== 'object' || Array.isArray(rec)) return;
+    for (const [k, v] of Object.entries(rec as Record<string, unknown>)) {
+      if (keyCols.has(normKey(k))) continue;
+      const kind = personalKind(typeof v === 'string' ? v : typeof v === 'number' ? String(v) : Array.isArray(v) ? v.join(' ') : null);
+      if (kind) throw new UserError(fileErrors.identifierValue(name, where, k, kind));
+    }
+  };
   const out = createWriteStream(dst);
   const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
   const keys = new Map<string, number>();
@@ -101,6 +112,7 @@ export async function prepareJson(src: string, name: string, format: 'json' | 'n
       const extreme = /[eE][+-]?\d{3}/.test(text);
       const elements = extreme ? splitTopLevel(text) : null;
       for (let i = 0; i < data.length; i++) {
+        guard(data[i], `${i + 1} (element)`);
         const n = normalise(data[i], elements?.[i] ?? null, contract, keys);
         if ('why' in n) rejects.push({ line: i + 1, span: 1, reason: n.why, rawLine: JSON.stringify(data[i])?.slice(0, 4096) ?? '' });
         else {
@@ -122,6 +134,7 @@ export async function prepareJson(src: string, name: string, format: 'json' | 'n
           rejects.push({ line: ln, span: 1, reason: reasons.badJsonLine((e as Error).message.replace(/^Unexpected/, 'unexpected')), rawLine: line.slice(0, 4096) });
           continue;
         }
+        guard(rec, ln);
         const n = normalise(rec, line, contract, keys);
         if ('why' in n) rejects.push({ line: ln, span: 1, reason: n.why, rawLine: line.slice(0, 4096) });
         else {

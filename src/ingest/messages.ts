@@ -36,6 +36,8 @@ export const reasons = {
   unknownCafe: () => 'is not a known cafe_id (neither in the warehouse nor in this folder\'s cafes file)',
   outsidePeriod: (label: string) => `outside period ${label}`,
   looksLikePhone: () => 'looks like a phone number: people are identified by pseudonymous keys only',
+  looksLikeEmail: () => 'looks like an e-mail address: people are identified by pseudonymous keys only',
+  clearValueKey: () => 'equals a value of the identifier column being pseudonymised: a clear identifier, not a pseudonymous key',
   duplicateKey: (key: string[]) => `duplicate key (${key.join(', ')}): several rows of this file share it`,
   fieldCount: (found: number, expected: number) => `has ${found} fields, expected ${expected}`,
   noNumber: (name: string) => `${name} must be a number`,
@@ -55,7 +57,9 @@ export const fileErrors = {
   missingColumns: (file: string, cols: string[]) =>
     `${file}: missing required column${cols.length > 1 ? 's' : ''} ${cols.join(', ')}`,
   directIdentifier: (file: string, col: string) =>
-    `${file}: column "${col}" carries a direct identifier of a person; people must be identified by pseudonymous keys only (person_key / respondent_key made by the office) — remove the column and ingest again`,
+    `${file}: column "${col}" carries a direct identifier of a person; people must be identified by pseudonymous keys only (person_key / respondent_key made by the office) — remove the column and ingest again, or derive the key from it with --pseudonymise`,
+  identifierValue: (file: string, line: number | string, col: string, kind: string) =>
+    `${file}: line ${line}, column ${col} holds ${kind}; people must be identified by pseudonymous keys only — nothing of this file was stored or archived (the value is not repeated here)`,
   duplicateHeader: (file: string, col: string) => `${file}: column "${col}" appears twice in the header`,
   undeclaredItem: (file: string, col: string) =>
     `${file}: column "${col}" is not an item of the questionnaire (declare it in questionnaire.csv)`,

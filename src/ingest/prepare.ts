@@ -5,7 +5,7 @@
  * The raw file is archived under its hash (content-addressed) so a period can be rebuilt.
  */
 import { createHash } from 'node:crypto';
-import { constants, createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { constants, createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { copyFile, rename, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
@@ -69,3 +69,26 @@ export async function archiveFile(src: string, sha256: string, archiveDir: strin
   await rename(tmp, dst);
   return dst;
 }
+
+/**
+ * Removes from the raw archive every file no load kept (status loaded or unloaded: `reload`
+ * needs the unloaded ones' files): copies of a refused or failed attempt, or left by a crash.
+ */
+export async function pruneArchive(wh: { all<T>(sql: string): Promise<T[]> }, archiveDir: string): Promise<number> {
+  if (!existsSync(archiveDir)) return 0;
+  const kept = new Set(
+    (await wh.all<{ sha256: string }>(`SELECT DISTINCT f.sha256 FROM load_files f JOIN loads l USING (load_id) WHERE l.status IN ('loaded', 'unloaded') AND f.archive_path IS NOT NULL`)).map((r) => r.sha256),
+  );
+  let removed = 0;
+  for (const d of readdirSync(archiveDir)) {
+    if (!/^[0-9a-f]{2}$/.test(d)) continue;
+    for (const name of readdirSync(join(archiveDir, d))) {
+      const sha = name.replace(/\.tmp-\d+$/, '');
+      if (kept.has(sha) && sha === name) continue;
+      rmSync(join(archiveDir, d, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+

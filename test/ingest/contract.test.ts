@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { columnsOf } from '../../src/contract/columns.ts';
 import { DATASETS } from '../../src/contract/datasets.ts';
 import type { Warehouse } from '../../src/db/warehouse.ts';
-import { reasons } from '../../src/ingest/messages.ts';
+import { fileErrors, reasons } from '../../src/ingest/messages.ts';
 import { CAFES_CSV, folder, ingest, tempWarehouse } from '../helpers/warehouse.ts';
 
 let wh: Warehouse;
@@ -134,9 +134,7 @@ describe('people are pseudonymised at the door', () => {
   it.each(['nom', 'email', 'telephone', 'first_name'])('refuses a %s column in participation', async (col) => {
     const [h, row] = VALID.participation!;
     const err = await ingest(wh, folder({ 'participation.csv': `${h},${col}\n${row},x\n` }), '2023-Q2').catch((e: Error) => e);
-    expect((err as Error).message).toBe(
-      `ingest failed, nothing loaded: participation.csv: column "${col}" carries a direct identifier of a person; people must be identified by pseudonymous keys only (person_key / respondent_key made by the office) — remove the column and ingest again`,
-    );
+    expect((err as Error).message).toBe(`ingest failed, nothing loaded: ${fileErrors.directIdentifier('participation.csv', col)}`);
   });
 
   it('ignores an unknown column elsewhere, with a warning', async () => {
