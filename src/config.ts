@@ -8,8 +8,11 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { UserError } from './errors.ts';
 
-/** Version of the indicators' method; bumped whenever a definition or default changes. */
-export const METHOD_VERSION = '1.0.0';
+/**
+ * Version of the indicators' method; bumped whenever a definition or default changes.
+ * 1.1.0: complementary suppression (METHODOLOGY.md section 8), more cells suppressed.
+ */
+export const METHOD_VERSION = '1.1.0';
 
 export const configSchema = z
   .object({

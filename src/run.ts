@@ -2,6 +2,7 @@
  * `cafe-impact run --period P`: builds the models for a period and publishes its figures.
  *
  *   completeness (a quarter without service_uses?) ─► models in dependency order, checks after each
+ *     (the last, mart_figures, adds the complementary suppression to int_figures' small cells)
  *     ─► warnings (cafés without position, services without facility, far alternatives,
  *        suppliers without position) ─► one transaction: runs, figures, run_km_detail, run_warnings
  *
@@ -16,6 +17,7 @@ import { inPeriodSql } from './ingest/write.ts';
 import { ident } from './db/sql.ts';
 import type { Warehouse } from './db/warehouse.ts';
 import { UserError } from './errors.ts';
+import { martFiguresModel } from './figures/mart-figures.ts';
 import { nearestFacilityModel } from './indicators/nearest-facility.ts';
 import { emptyQuarters } from './loads.ts';
 import { loadSqlModels, runModels, type Model, type ModelTiming, type SqlParam } from './models/runner.ts';
@@ -37,7 +39,7 @@ export interface RunResult {
 }
 
 export function allModels(): Model[] {
-  return [...loadSqlModels(), nearestFacilityModel];
+  return [...loadSqlModels(), nearestFacilityModel, martFiguresModel];
 }
 
 /** The SQL parameters of the models for a period and a configuration. */

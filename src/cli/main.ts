@@ -14,6 +14,7 @@ import { fsErrorMessage, IngestFailed, isFsError, UserError } from '../errors.ts
 import { ingestFolder, type IngestReport } from '../ingest/ingest.ts';
 import { listLoads, listRejects, status, unload } from '../loads.ts';
 import { parsePeriod } from '../period.ts';
+import { parsePseudonymSpecs, PSEUDONYM_KEY_ENV } from '../ingest/pseudonymise.ts';
 import { reload } from '../reload.ts';
 import { codeVersion } from '../version.ts';
 import { clip, num, printable, table } from './format.ts';
@@ -39,8 +40,9 @@ export function buildProgram(): Command {
     .option('--threshold <share>', 'rejected share above which a file fails the ingest', '0.05')
     .option('--allow-empty <dataset...>', 'let a file with no data row empty the period of these dated datasets (repeat or separate with commas)')
     .option('--allow-shrink', 'let a load remove more than half of a dataset\'s rows in the period')
+    .option('--pseudonymise <dataset.column...>', `derive the person key from a column of clear identifiers (e-mails, phones, names) with HMAC-SHA-256 and the secret in ${PSEUDONYM_KEY_ENV}; the clear column is never stored nor archived`)
     .option('--json', 'print a machine-readable summary')
-    .action(async (folder: string, o: { period: string; dryRun?: boolean; threshold: string; json?: boolean; allowEmpty?: string[]; allowShrink?: boolean }, cmd: Command) => {
+    .action(async (folder: string, o: { period: string; dryRun?: boolean; threshold: string; json?: boolean; allowEmpty?: string[]; allowShrink?: boolean; pseudonymise?: string[] }, cmd: Command) => {
       const period = parsePeriod(o.period);
       const threshold = parseThreshold(o.threshold);
       await withWarehouse(cmd, async (wh) => {
@@ -48,7 +50,8 @@ export function buildProgram(): Command {
         try {
           const allowEmpty = (o.allowEmpty ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
           for (const d of allowEmpty) if (DATASETS[d]?.kind !== 'dated') throw new UserError(`--allow-empty ${d}: not a dated dataset (one of ${Object.values(DATASETS).filter((x) => x.kind === 'dated').map((x) => x.name).join(', ')})`);
-          const r = await ingestFolder(wh, folder, { period, dryRun: o.dryRun, threshold, reporter, allowEmpty, allowShrink: o.allowShrink });
+          const pseudonymise = parsePseudonymSpecs(o.pseudonymise ?? [], DATASETS);
+          const r = await ingestFolder(wh, folder, { period, dryRun: o.dryRun, threshold, reporter, allowEmpty, allowShrink: o.allowShrink, pseudonymise });
           if (o.json) out(JSON.stringify(jsonSummary(r), null, 2));
           else {
             printIngest(r);

@@ -19,9 +19,9 @@
  * Rows: for every file, accepted + rejected = data rows read.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Column } from '../contract/columns.ts';
@@ -43,6 +43,7 @@ import { detectEncoding, scanCsv, writeSanitized, type LineReject, type ScanResu
 import { detectDateFormat, detectDecimalComma, detectOffsets, detectTimestampFormat, sniffCsv } from './sniff.ts';
 import { csvReaderSql, parquetColumns, readerRejects as readReaderRejects, stageCsv, stageOther, type FileFormat, type ReaderReject } from './stage.ts';
 import { prepareJson } from './json.ts';
+import { keyId, pseudonymiseCsv, pseudonymSecret, type PseudonymSpec } from './pseudonymise.ts';
 import { parseRecords } from './sniff.ts';
 import { inPeriodSql, replaceDated, upsertReference, type WriteCounts } from './write.ts';
 
@@ -55,6 +56,8 @@ export interface IngestOptions {
   allowEmpty?: string[];
   /** Let a load remove more than half of a dataset's rows in the period. */
   allowShrink?: boolean;
+  /** Columns of people datasets holding clear identifiers, to derive the key from (`survey.email`). */
+  pseudonymise?: PseudonymSpec[];
   /** Where raw inputs are archived (default: `raw/` beside the warehouse file). */
   archiveDir?: string;
   reporter?: Reporter;
@@ -109,6 +112,8 @@ export interface FileReport {
    * (the lines of accepted and of rejected records; a quoted newline makes a record span two).
    */
   lines?: { total: number; header: number; blank: number; accepted: number; rejected: number };
+  /** CSV records spanning several lines: start line → lines. */
+  multiLine?: Map<number, number>;
 }
 
 export interface IngestReport {
@@ -197,10 +202,11 @@ export async function ingestFolder(wh: Warehouse, folder: string, opts: IngestOp
 
 export async function ingestFiles(
   wh: Warehouse,
-  files: FoundFile[],
+  userFiles: FoundFile[],
   opts: IngestOptions & { source: string; warnings?: string[] },
 ): Promise<IngestReport> {
   const { period } = opts;
+  let files = userFiles;
   const threshold = opts.threshold ?? 0.05;
   const loadId = newLoadId();
   const loadNo = await nextLoadNo(wh);
@@ -212,8 +218,19 @@ export async function ingestFiles(
   const archiveDir = opts.archiveDir ?? join(dirname(wh.path), 'raw');
   const work = mkdtempSync(join(tmpdir(), 'cafe-impact-'));
   const startedAt = new Date();
+  // --pseudonymise: the user's file is replaced, before anything reads it, by its pseudonymised
+  // copy — the file hashed, checked, loaded and archived; the user's file is only hashed.
+  let pseudonymised: Record<string, unknown>[] = [];
+  try {
+    ({ files, pseudonymised } = await applyPseudonymise(files, opts.pseudonymise ?? [], work));
+  } catch (e) {
+    rmSync(work, { recursive: true, force: true });
+    throw e;
+  }
 
-  const isDirect = (f: FoundFile) => f.format === 'csv' && f.dataset.kind === 'dated' && f.dataset.name !== 'survey';
+  // Direct mode writes rows before they are checked: never for people datasets (small), whose
+  // rejected rows (a phone number as a key) must not touch the warehouse file at all.
+  const isDirect = (f: FoundFile) => f.format === 'csv' && f.dataset.kind === 'dated' && !f.dataset.people;
   const order = [...files.filter((x) => !isDirect(x)), ...files.filter(isDirect)];
   // Hash the files one after the other in the background, in processing order: a file's hash
   // (and UTF-8 check) is ready when its turn comes, computed while DuckDB works on the previous.
@@ -256,11 +273,18 @@ export async function ingestFiles(
       }
       opts.reporter?.fileStart?.(basename(f.source ?? f.path), f.dataset.name, ff.size);
       // The raw copy (a kernel copy, off the event loop) runs beside DuckDB's work.
-      const archived = opts.dryRun ? undefined : archiveFile(f.source ?? f.path, ff.sha256, archiveDir);
+      // People datasets are archived after their checks: without the rejected records (a key
+      // that is a phone number must not stay in the archive either).
+      let archived: Promise<string | undefined> | undefined = opts.dryRun || f.dataset.people ? undefined : archiveFile(f.source ?? f.path, ff.sha256, archiveDir);
       archived?.catch(() => undefined);
       if (archived) archives.push(archived); // a failure waits for the copy before pruning it
       const st = await checkOne(wh, f, ff, { period, loadId, loadNo, work, warn, reporter: opts.reporter }, isDirect(f));
       staged.push(st);
+      if (!opts.dryRun && f.dataset.people) {
+        archived = archivePeopleFile(f, st.report, ff.sha256, archiveDir, work);
+        archived.catch(() => undefined);
+        archives.push(archived);
+      }
       if (archived) {
         const done = archived.then((path) => (st.report.archivePath = path));
         done.catch(() => undefined); // awaited before the commit; never an unhandled rejection
@@ -294,7 +318,7 @@ export async function ingestFiles(
         opts.reporter?.fileDone?.(st.report);
       }
       await Promise.all(archives);
-      await recordLoad(wh, { loadId, loadNo, opts, startedAt, status: 'loaded', reports, message: null });
+      await recordLoad(wh, { loadId, loadNo, opts, startedAt, status: 'loaded', reports, message: null, pseudonymised });
       await wh.run(`DELETE FROM meta WHERE key = 'pending_load'`);
       await wh.run('COMMIT');
       inTransaction = false;
@@ -318,7 +342,7 @@ export async function ingestFiles(
     for (const r of reports) if (r.status !== 'failed' && r.status !== 'unchanged') r.status = 'failed';
     if (!opts.dryRun) {
       // Nothing of the period was loaded; the attempt and its rejects are kept for `rejects`.
-      await wh.transaction(() => recordLoad(wh, { loadId, loadNo, opts, startedAt, status: 'failed', reports, message }));
+      await wh.transaction(() => recordLoad(wh, { loadId, loadNo, opts, startedAt, status: 'failed', reports, message, pseudonymised }));
     }
     if (failure instanceof UserError) throw new IngestFailed(`ingest failed, nothing loaded: ${message}`, { loadId, period: period.label, status: 'failed', files: reports, warnings, message });
     throw failure;
@@ -329,6 +353,56 @@ export async function ingestFiles(
   const status = opts.dryRun ? 'dry_run' : 'loaded';
   const message = `${opts.dryRun ? 'dry run: would load' : 'loaded'} ${rows} rows from ${loaded.length} file${loaded.length > 1 ? 's' : ''} for ${period.label}; ${rejected} rejected${reports.length > loaded.length ? `; ${reports.length - loaded.length} unchanged` : ''}`;
   return { loadId, period: period.label, status, files: reports, warnings, message };
+}
+
+/**
+ * The archive copy of a people file: the file itself when nothing was rejected; else, for
+ * line-based files (CSV, NDJSON), the file with the rejected records' lines blanked (so lines
+ * keep their numbers and `reload` loads the same rows); other formats with rejects are not
+ * archived (`reload` then says so). Resolves to the archive path, or undefined.
+ */
+async function archivePeopleFile(f: FoundFile, rep: FileReport, sha256: string, archiveDir: string, work: string): Promise<string | undefined> {
+  const src = f.source ?? f.path;
+  if (rep.rejects.length === 0) return archiveFile(src, sha256, archiveDir);
+  if (f.format !== 'csv' && f.format !== 'ndjson') return undefined;
+  const blank = new Set<number>();
+  for (const r of rep.rejects) if (r.line !== null) for (let k = 0; k < (rep.multiLine?.get(r.line) ?? 1); k++) blank.add(r.line + k);
+  const lines = (await readFile(src)).toString('latin1').split('\n');
+  const copy = join(work, `${f.dataset.name}.archived.${f.format}`);
+  writeFileSync(copy, Buffer.from(lines.map((l, i) => (blank.has(i + 1) ? (l.endsWith('\r') ? '\r' : '') : l)).join('\n'), 'latin1'));
+  return archiveFile(copy, (await fileFacts(copy)).sha256, archiveDir);
+}
+
+/**
+ * Replaces each file named by a `--pseudonymise` spec by its pseudonymised copy (same name, in
+ * the work folder); returns what the load records of it (key id, never the key; both hashes).
+ */
+async function applyPseudonymise(files: FoundFile[], specs: PseudonymSpec[], work: string): Promise<{ files: FoundFile[]; pseudonymised: Record<string, unknown>[] }> {
+  if (specs.length === 0) return { files, pseudonymised: [] };
+  const secret = pseudonymSecret();
+  const out: FoundFile[] = [];
+  const recorded: Record<string, unknown>[] = [];
+  for (const spec of specs) {
+    if (!files.some((f) => f.dataset.name === spec.dataset)) throw new UserError(`--pseudonymise ${spec.dataset}.${spec.column}: the folder has no ${spec.dataset} file`);
+  }
+  for (const f of files) {
+    const spec = specs.find((s) => s.dataset === f.dataset.name);
+    if (!spec) {
+      out.push(f);
+      continue;
+    }
+    const name = basename(f.source ?? f.path);
+    if (f.format !== 'csv') throw new UserError(`${name}: --pseudonymise reads CSV files (convert ${f.format} to CSV, or give the keys in the file)`);
+    const keyCol = columnsOf(f.dataset.schema).find((c) => c.pseudonym)!;
+    const dir = join(work, 'pseudonymised');
+    mkdirSync(dir, { recursive: true });
+    const copy = join(dir, name);
+    const { rows, kind } = await pseudonymiseCsv(f.path, copy, spec, keyCol, secret);
+    const user = await fileFacts(f.path);
+    recorded.push({ dataset: f.dataset.name, file: name, column: spec.column, into: keyCol.name, kind, rows, key_id: keyId(secret), source_sha256: user.sha256, method: 'HMAC-SHA-256, first 32 hex' });
+    out.push({ ...f, path: copy, source: undefined });
+  }
+  return { files: out, pseudonymised: recorded };
 }
 
 /**
@@ -572,6 +646,7 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
       throw new Error(`line accounting broken for ${rep.file}: ${JSON.stringify(lines)}`);
     }
     rep.lines = lines;
+    rep.multiLine = scanResult.multiLine;
   }
 
   if (direct) {
@@ -845,14 +920,14 @@ async function rawLines(path: string, idx: Awaited<ReturnType<typeof indexRecord
 
 async function recordLoad(
   wh: Warehouse,
-  o: { loadId: string; loadNo: number; opts: IngestOptions & { source: string }; startedAt: Date; status: 'loaded' | 'failed'; reports: FileReport[]; message: string | null },
+  o: { loadId: string; loadNo: number; opts: IngestOptions & { source: string }; startedAt: Date; status: 'loaded' | 'failed'; reports: FileReport[]; message: string | null; pseudonymised?: Record<string, unknown>[] },
 ): Promise<void> {
   const { period } = o.opts;
   await wh.run(
     `INSERT INTO loads (load_id, command, period, period_start, period_end, started_at, ended_at, status, code_version, source, options, message, load_no)
      VALUES ($1, $2, $3, $4::DATE, $5::DATE, $6::TIMESTAMPTZ, now(), $7, $8, $9, $10::JSON, $11, $12)`,
     [o.loadId, o.opts.command ?? 'ingest', period.label, period.start, period.end, o.startedAt.toISOString(), o.status, codeVersion(), o.opts.source,
-      JSON.stringify({ threshold: o.opts.threshold ?? 0.05 }), o.message, o.loadNo],
+      JSON.stringify({ threshold: o.opts.threshold ?? 0.05, ...(o.pseudonymised?.length ? { pseudonymised: o.pseudonymised } : {}) }), o.message, o.loadNo],
   );
   for (const r of o.reports) {
     if (r.status === 'unchanged') continue;

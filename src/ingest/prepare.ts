@@ -76,8 +76,9 @@ export async function archiveFile(src: string, sha256: string, archiveDir: strin
  */
 export async function pruneArchive(wh: { all<T>(sql: string): Promise<T[]> }, archiveDir: string): Promise<number> {
   if (!existsSync(archiveDir)) return 0;
+  // By the archive entry's own name (a people file's entry is its copy without rejected lines).
   const kept = new Set(
-    (await wh.all<{ sha256: string }>(`SELECT DISTINCT f.sha256 FROM load_files f JOIN loads l USING (load_id) WHERE l.status IN ('loaded', 'unloaded') AND f.archive_path IS NOT NULL`)).map((r) => r.sha256),
+    (await wh.all<{ p: string }>(`SELECT DISTINCT f.archive_path AS p FROM load_files f JOIN loads l USING (load_id) WHERE l.status IN ('loaded', 'unloaded') AND f.archive_path IS NOT NULL`)).map((r) => r.p.split(/[\\/]/).pop()!),
   );
   let removed = 0;
   for (const d of readdirSync(archiveDir)) {

@@ -67,7 +67,8 @@ const SUPPLIERS = [
   'C2,443061841,Brasserie C,company,52448,48.1,5.0,50,2023-04-01', // local, but not micro
 ].join('\n');
 
-// Residents: C1 has 5 distinct residents (publishable), C2 has 2 (under 5: suppressed at café scope).
+// Residents: C1 has 5 distinct residents (publishable by the primary rule, hidden as a complement since
+// method 1.1.0), C2 has 2 (under 5: suppressed at café scope).
 const PARTICIPATION = [
   'cafe_id,date,activity,person_key,role',
   ...['PR01', 'PR02', 'PR03', 'PR04', 'PR05'].map((p) => `C1,2023-02-10,public_meeting,${p},resident`),
@@ -145,11 +146,18 @@ describe('kilometres saved', () => {
 });
 
 describe('jobs, suppliers, residents, events', () => {
-  it('jobs besides managers: distinct people and FTE averaged over the days', () => {
+  it('jobs besides managers: distinct people and FTE averaged over the days', async () => {
+    // As computed (int_figures: the primary rule exempts the network total):
     // PEMP1, PEMP2, PEMP3 (PEMP4 starts in 2024; PMGR1 is a manager)
-    expect(fig('jobs.headcount')).toBe(3);
+    const computed = (indicator: string) => wh.scalar<number>(`SELECT value FROM int_figures WHERE indicator = '${indicator}' AND scope = 'network'`);
+    expect(await computed('jobs.headcount')).toBe(3);
     // (0.5 × 365 + 1 × 184 + 1 × 31 + 1 × 31) / 365 = 428.5 / 365
-    expect(fig('jobs.fte')).toBeCloseTo(428.5 / 365, 12);
+    expect(await computed('jobs.fte')).toBeCloseTo(428.5 / 365, 12);
+    // As published (method 1.1.0, complementary suppression): all 3 people work in Grand Est (44),
+    // the only region with a jobs row; region 44 (3 < 5) is suppressed and would equal the
+    // network total, so the network total is hidden too (and jobs.fte with it, the same people).
+    expect(fig('jobs.headcount')).toBeNull();
+    expect(fig('jobs.fte')).toBeNull();
     // one person on a CDD: a cell under min_cell (5) describing people is not published
     expect(fig('jobs.headcount', 'contract', 'CDD')).toBeNull();
     expect(fig('jobs.fte', 'contract', 'CDD')).toBeNull();
@@ -163,9 +171,36 @@ describe('jobs, suppliers, residents, events', () => {
 
   it('residents mobilised: distinct residents, small cells suppressed', async () => {
     expect(fig('residents.mobilised')).toBe(6); // PR01–PR06
-    expect(fig('residents.mobilised', 'cafe', 'C1')).toBe(5); // 5 ≥ min_cell 5: published
     const c2 = (await runFigures(wh, runId)).find((f) => f.indicator === 'residents.mobilised' && f.scope === 'cafe' && f.scope_id === 'C2');
     expect(c2).toMatchObject({ value: null, suppressed: true }); // 2 < 5
+    // C1: 5 ≥ min_cell, published until method 1.0.0; from 1.1.0 hidden as a complement:
+    // department 52 (C2 alone, 2) is suppressed, so its sibling 51 (5) is hidden, or region 44 (6)
+    // − 51 (5) would bound it (≥ 1); 51 has one café, C1, equal to it, so C1 is hidden too.
+    expect(fig('residents.mobilised', 'cafe', 'C1')).toBeNull();
+    expect(fig('residents.mobilised', 'region', '44')).toBe(6); // PR01–PR06: published
+  });
+
+  it('complementary suppression hides exactly these cells besides the small ones (method 1.1.0)', async () => {
+    // The published figures (figures, from mart_figures) differ from the computed ones
+    // (int_figures, primary rule only) in these cells only, each now suppressed:
+    //   jobs.headcount / jobs.fte, network: 3 people, all in region 44 (suppressed): see above
+    //   residents.mobilised, department 51 (5) and café C1 (5): see above
+    //   residents.mobilised, model associative (5): the complement of entrepreneurial (2), or the
+    //     network (6) − associative (5) would bound it (the model breakdown has these two cells)
+    const published = await runFigures(wh, runId);
+    const primary = await wh.all<{ indicator: string; scope: string; scope_id: string | null; suppressed: boolean }>(
+      'SELECT indicator, scope, scope_id, suppressed FROM int_figures',
+    );
+    const key = (f: { indicator: string; scope: string; scope_id: string | null }) => `${f.indicator}|${f.scope}|${f.scope_id}`;
+    const wasSuppressed = new Map(primary.map((f) => [key(f), f.suppressed]));
+    expect(published.length).toBe(primary.length);
+    expect(published.filter((f) => f.suppressed && wasSuppressed.get(key(f)) === false).map(key).sort()).toEqual(
+      [
+        'jobs.fte|network|null', 'jobs.headcount|network|null',
+        'residents.mobilised|cafe|C1', 'residents.mobilised|department|51', 'residents.mobilised|model|associative',
+      ].sort(),
+    );
+    expect(published.filter((f) => !f.suppressed && wasSuppressed.get(key(f)) !== false)).toEqual([]);
   });
 
   it('events, attendance and distinct partners, by programme', () => {

@@ -1,7 +1,10 @@
 -- Every figure of the period, one row per indicator × scope. Sums are exact (integers, decimals);
 -- the few divisions (earth_laps, jobs.fte) are one floating-point operation on an exact sum, so a
 -- figure is the same to the last bit on every run.
--- Counts of people under {{min_cell}} outside the network total are suppressed (value null).
+-- Primary suppression: counts of people under {{min_cell}} outside the network total are
+-- suppressed (value null). The published figures are the TypeScript model mart_figures
+-- (src/figures/mart-figures.ts), which adds the complementary suppression; this table still
+-- holds the complements' values, so it must never be published itself.
 -- grain: one row per indicator × scope × scope_id
 -- check not_null: indicator, scope, unit, suppressed
 -- check unique: indicator, scope, scope_id
