@@ -34,7 +34,7 @@ function datasetMarkdown(def: DatasetDef): string {
     `- Kind: ${def.kind === 'dated' ? `dated records, placed in a period by \`${def.dateColumn}\` (Europe/Paris date); ingesting a period replaces its rows` : `reference table, upserted by key (${def.key!.map((k) => `\`${k}\``).join(' + ')}) and versioned (valid-from / valid-to)`}`,
     `- File: \`${def.name}.csv\` (or \`.parquet\`, \`.json\`, \`.ndjson\`)`,
   ];
-  if (def.people) lines.push('- Holds people: identified by pseudonymous keys only; columns carrying a direct identifier (name, e-mail, phone…) are refused');
+  if (def.people) lines.push('- Holds people: identified by pseudonymous keys only; a column named like a direct identifier (name, e-mail, phone…, FR or EN) or holding an e-mail address or a phone number refuses the file; keys shaped like a phone number are rejected (`--pseudonymise` derives keys from a clear column)');
   if (def.cafeColumn) lines.push(`- \`${def.cafeColumn}\` must be a known café (warehouse or the same folder's \`cafes\` file)`);
   if (def.unique) lines.push(`- Unique within a file: ${def.unique.map((k) => `\`${k}\``).join(' + ')}`);
   for (const r of def.rules ?? []) lines.push(`- Rule: \`${r.sql}\` (else: ${r.column} ${r.reason})`);

