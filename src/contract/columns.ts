@@ -6,6 +6,9 @@
 import { z } from 'zod';
 import type { DatasetDef } from './datasets.ts';
 
+/** How a file's column name maps to the contract's: trimmed, lower case, spaces as `_` (` Cafe ID` → `cafe_id`). */
+export const headerKey = (h: string): string => h.trim().toLowerCase().replace(/\s+/g, '_');
+
 export type SqlType = 'VARCHAR' | 'BIGINT' | 'DOUBLE' | 'DATE' | 'TIMESTAMP' | 'TIMESTAMPTZ' | 'VARCHAR[]' | 'BOOLEAN';
 
 export interface Column {

@@ -24,8 +24,7 @@ import { createInterface } from 'node:readline';
 import { open, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import type { Column } from '../contract/columns.ts';
-import { columnsOf } from '../contract/columns.ts';
+import { columnsOf, headerKey, type Column } from '../contract/columns.ts';
 import { DATASETS, type DatasetDef } from '../contract/datasets.ts';
 import { guardCsvValues, guardParquetValues, identifierWord, keyColumns, redactReject } from './personal.ts';
 import { storedTable } from '../db/ddl.ts';
@@ -765,7 +764,7 @@ async function contractColumns(wh: Warehouse, def: DatasetDef): Promise<Column[]
 
 /** Maps a file's header to the contract: present columns, unknown extras, refused identifiers. */
 function mapHeader(file: string, header: string[], contract: Column[], def: DatasetDef, noRecord = false) {
-  const norm = (h: string) => h.trim().toLowerCase().replace(/\s+/g, '_');
+  const norm = headerKey;
   const seen = new Set<string>();
   const fileColumns: { name: string; type: Column['sqlType'] }[] = [];
   const present: Column[] = [];

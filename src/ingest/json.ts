@@ -19,7 +19,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { Column } from '../contract/columns.ts';
+import { headerKey, type Column } from '../contract/columns.ts';
 import { UserError } from '../errors.ts';
 import { fileErrors, reasons } from './messages.ts';
 import { keyColumns, personalKind } from './personal.ts';
@@ -48,7 +48,7 @@ function extremeLiterals(text: string): Map<string, string> {
   return out;
 }
 
-export const normKey = (h: string) => h.trim().toLowerCase().replace(/\s+/g, '_');
+const normKey = headerKey;
 
 function textOf(v: unknown, col: Column | undefined): string | null {
   if (v === null || v === undefined) return null;

@@ -13,7 +13,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import type { Column } from '../contract/columns.ts';
+import { headerKey, type Column } from '../contract/columns.ts';
 import { UserError } from '../errors.ts';
 import { withCsv } from '../util/csv.ts';
 import { identifierWord, personalKind } from './personal.ts';
@@ -90,7 +90,7 @@ const quote = (f: string, delim: string) => (f.includes(delim) || /["\r\n]/.test
  */
 export async function pseudonymiseCsv(src: string, dst: string, spec: PseudonymSpec, keyColumn: Column, secret: Buffer): Promise<{ rows: number; kind: ValueKind }> {
   return withCsv(src, async (csv) => {
-    const norm = (h: string) => h.trim().toLowerCase().replace(/\s+/g, '_');
+    const norm = headerKey;
     const idx = csv.header.findIndex((h) => h.trim() === spec.column.trim() || norm(h) === norm(spec.column));
     if (idx < 0) throw new UserError(`${src.split('/').pop()}: --pseudonymise ${spec.dataset}.${spec.column}: no column ${spec.column} (columns: ${csv.header.join(', ')})`);
     if (csv.header.some((h) => norm(h) === keyColumn.name)) {
