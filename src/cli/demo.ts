@@ -6,12 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { Warehouse } from '../db/warehouse.ts';
-import { generateDemo } from '../demo/generate.ts';
-import { ingestFolder } from '../ingest/ingest.ts';
 import { parsePeriod } from '../period.ts';
-import { defaultConfig } from '../config.ts';
-import { runPeriod } from '../run.ts';
 import { printHeadline } from './figures.ts';
 import { printable } from './format.ts';
 import { out, printIngest, type GlobalOpts } from './shared.ts';
@@ -27,6 +22,9 @@ export function registerDemo(program: Command): void {
     .option('--scale <n>', 'network size multiplier for a bigger demo', '1')
     .action(async (o: { data: string; regenerate?: boolean; scale: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOpts>();
+      const [{ Warehouse }, { generateDemo }, { ingestFolder }, { defaultConfig }, { runPeriod }] = await Promise.all([
+        import('../db/warehouse.ts'), import('../demo/generate.ts'), import('../ingest/ingest.ts'), import('../config.ts'), import('../run.ts'),
+      ]);
       const data = resolve(o.data);
       const year = 2023;
       if (o.regenerate || !existsSync(join(data, 'reference'))) {

@@ -1,13 +1,11 @@
 /** `cafe-impact run`, `figures` and `explain`. */
 import { Option, type Command } from 'commander';
-import { loadConfig } from '../config.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { UserError } from '../errors.ts';
 import { figuresToCsv, figuresToJson, figuresToXlsx, formatFrench } from '../figures/export.ts';
 import { latestRun, runFigures } from '../figures/store.ts';
 import { INDICATORS, indicatorDef } from '../indicators/definitions.ts';
 import { parsePeriod } from '../period.ts';
-import { runPeriod } from '../run.ts';
 import { printable, table } from './format.ts';
 import { checkOutput, err, out, withWarehouse, write as writeStdout, writeOutput } from './shared.ts';
 
@@ -32,6 +30,7 @@ export function registerFigures(program: Command): void {
     .option('--json', 'machine-readable summary')
     .action(async (o: { period: string; config?: string; strict?: boolean; json?: boolean }, cmd: Command) => {
       const period = parsePeriod(o.period);
+      const [{ loadConfig }, { runPeriod }] = await Promise.all([import('../config.ts'), import('../run.ts')]);
       const { config, source } = loadConfig(o.config);
       await withWarehouse(cmd, async (wh) => {
         const r = await runPeriod(wh, period, { config, strict: o.strict, onWarning: o.json ? undefined : (w) => err(`warning: ${printable(w.message)}`) });

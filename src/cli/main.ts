@@ -6,28 +6,23 @@
  * Every message is one line on stderr, control characters escaped; stack traces only with --debug.
  */
 import { pathToFileURL } from 'node:url';
+// Start-up: only commander and light modules are imported here; each command imports what it
+// needs when it runs (the warehouse, the ingestion, exceljs… are not loaded for --help).
+import type { IngestReport } from '../ingest/ingest.ts';
 import { Command, CommanderError, Option } from 'commander';
-import { dictionaryMarkdown } from '../contract/dictionary.ts';
-import { DATASETS } from '../contract/datasets.ts';
-import { neutraliseFormula } from '../figures/export.ts';
 import { fsErrorMessage, IngestFailed, isFsError, UserError } from '../errors.ts';
-import { ingestFolder, type IngestReport } from '../ingest/ingest.ts';
-import { listLoads, listRejects, status, unload } from '../loads.ts';
 import { parsePeriod } from '../period.ts';
-import { parsePseudonymSpecs, PSEUDONYM_KEY_ENV } from '../ingest/pseudonymise.ts';
-import { reload } from '../reload.ts';
-import { codeVersion } from '../version.ts';
 import { clip, num, printable, table } from './format.ts';
-import { terminalReporter } from './progress.ts';
 import { err, jsonSummary, out, parseThreshold, printIngest, quietOnClosedPipe, withWarehouse } from './shared.ts';
 import { registerReference } from './reference.ts';
 import { registerDemo } from './demo.ts';
 import { registerFigures } from './figures.ts';
 
-export function buildProgram(): Command {
+/** `version`: computed (git) only when asked for, by main(). */
+export function buildProgram(version = ''): Command {
   const program = new Command('cafe-impact')
     .description('Impact figures for a network of village cafés: validated quarterly ingestion into an embedded DuckDB warehouse.')
-    .version(codeVersion())
+    .version(version)
     .option('--warehouse <file>', 'warehouse file (default: $CAFE_IMPACT_WAREHOUSE or warehouse/cafe-impact.duckdb)')
     .option('--debug', 'print stack traces of unexpected errors');
 
@@ -40,12 +35,15 @@ export function buildProgram(): Command {
     .option('--threshold <share>', 'rejected share above which a file fails the ingest', '0.05')
     .option('--allow-empty <dataset...>', 'let a file with no data row empty the period of these dated datasets (repeat or separate with commas)')
     .option('--allow-shrink', 'let a load remove more than half of a dataset\'s rows in the period')
-    .option('--pseudonymise <dataset.column...>', `derive the person key from a column of clear identifiers (e-mails, phones, names) with HMAC-SHA-256 and the secret in ${PSEUDONYM_KEY_ENV}; the clear column is never stored nor archived`)
+    .option('--pseudonymise <dataset.column...>', 'derive the person key from a column of clear identifiers (e-mails, phones, names) with HMAC-SHA-256 and the secret in CAFE_IMPACT_PSEUDONYM_KEY; the clear column is never stored nor archived')
     .option('--json', 'print a machine-readable summary')
     .action(async (folder: string, o: { period: string; dryRun?: boolean; threshold: string; json?: boolean; allowEmpty?: string[]; allowShrink?: boolean; pseudonymise?: string[] }, cmd: Command) => {
       const period = parsePeriod(o.period);
       const threshold = parseThreshold(o.threshold);
       await withWarehouse(cmd, async (wh) => {
+        const [{ terminalReporter }, { ingestFolder }, { DATASETS }, { parsePseudonymSpecs }] = await Promise.all([
+          import('./progress.ts'), import('../ingest/ingest.ts'), import('../contract/datasets.ts'), import('../ingest/pseudonymise.ts'),
+        ]);
         const reporter = terminalReporter(!o.json && process.stderr.isTTY === true, (m) => err(`warning: ${m}`));
         try {
           const allowEmpty = (o.allowEmpty ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
@@ -75,6 +73,7 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }, cmd: Command) => {
       await withWarehouse(cmd, async (wh) => {
+        const { listLoads, status } = await import('../loads.ts');
         const s = await status(wh);
         const loads = await listLoads(wh, 10);
         const runs = await wh.all<{ run_id: string; period: string; status: string; method_version: string; figures: number; warnings: number }>(
@@ -107,6 +106,7 @@ export function buildProgram(): Command {
     .option('--all', 'every attempt, not only the latest per dataset and period')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
     .action(async (o: { period?: string; dataset?: string; load?: string; all?: boolean; format: string }, cmd: Command) => {
+      const [{ DATASETS }, { listRejects }, { neutraliseFormula }] = await Promise.all([import('../contract/datasets.ts'), import('../loads.ts'), import('../figures/export.ts')]);
       if (o.dataset && !DATASETS[o.dataset]) throw new UserError(`unknown dataset ${o.dataset} (one of ${Object.keys(DATASETS).join(', ')})`);
       const period = o.period ? parsePeriod(o.period) : undefined;
       await withWarehouse(cmd, async (wh) => {
@@ -133,6 +133,7 @@ export function buildProgram(): Command {
     .argument('<load-id>')
     .action(async (loadId: string, _o: unknown, cmd: Command) => {
       await withWarehouse(cmd, async (wh) => {
+        const { unload } = await import('../loads.ts');
         const r = await unload(wh, loadId);
         const removed = Object.entries(r.rowsRemoved).map(([d, n]) => `${num(n)} ${d}`).join(', ') || 'no rows';
         const reopened = Object.entries(r.versionsReopened).map(([d, n]) => `${num(n)} ${d}`).join(', ');
@@ -147,6 +148,7 @@ export function buildProgram(): Command {
     .option('--threshold <share>', 'rejected share above which a file fails the ingest', '0.05')
     .action(async (loadId: string, o: { threshold: string }, cmd: Command) => {
       await withWarehouse(cmd, async (wh) => {
+        const { reload } = await import('../reload.ts');
         const r = await reload(wh, loadId, { threshold: parseThreshold(o.threshold) });
         printIngest(r);
         out();
@@ -159,7 +161,8 @@ export function buildProgram(): Command {
     .description('the data contract: every dataset\'s columns, types and rules')
     .argument('[dataset]')
     .option('--markdown', 'Markdown (the only format; kept for `npm run dictionary`)')
-    .action((dataset?: string) => {
+    .action(async (dataset?: string) => {
+      const [{ DATASETS }, { dictionaryMarkdown }] = await Promise.all([import('../contract/datasets.ts'), import('../contract/dictionary.ts')]);
       if (dataset && !DATASETS[dataset]) throw new UserError(`unknown dataset ${dataset} (one of ${Object.keys(DATASETS).join(', ')})`);
       out(dictionaryMarkdown(dataset).trimEnd());
     });
@@ -189,7 +192,7 @@ function usageErrors(cmd: Command, path: string[]): void {
 
 export async function main(argv: string[]): Promise<number> {
   quietOnClosedPipe();
-  const program = buildProgram();
+  const program = buildProgram(argv.some((a) => a === '-V' || a === '--version') ? (await import('../version.ts')).codeVersion() : 'unknown');
   try {
     await program.parseAsync(argv);
     return 0;

@@ -2,10 +2,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
 import { parsePeriod } from '../period.ts';
-import { DEFAULT_SERVICE_TYPES, IMPORTERS } from '../reference/index.ts';
-import { importReference } from '../reference/run.ts';
 import { printable } from './format.ts';
-import { terminalReporter } from './progress.ts';
 import { err, jsonSummary, out, parseThreshold, printIngest, withWarehouse } from './shared.ts';
 
 function parseServiceTypes(specs: string[]): Partial<Record<'bread' | 'cash' | 'post', string[]>> {
@@ -23,7 +20,8 @@ export function registerReference(program: Command): void {
   ref
     .command('kinds')
     .description('the importers and which facility types count for each service by default')
-    .action(() => {
+    .action(async () => {
+      const { DEFAULT_SERVICE_TYPES, IMPORTERS } = await import('../reference/index.ts');
       for (const [k, i] of Object.entries(IMPORTERS)) out(`${k.padEnd(9)} → ${i.dataset.padEnd(18)} ${i.description}`);
       out();
       out(`Default facility types per service: ${JSON.stringify(DEFAULT_SERVICE_TYPES, null, 2)}`);
@@ -31,7 +29,7 @@ export function registerReference(program: Command): void {
   ref
     .command('import')
     .description('convert an official file and load it (validated, versioned, logged)')
-    .argument('<kind>', `one of ${Object.keys(IMPORTERS).join(', ')}`)
+    .argument('<kind>', 'bpe, laposte, geojson, communes or filosofi (`cafe-impact reference kinds`)')
     .argument('<file>')
     .option('--period <period>', 'period from which the imported values are valid (versioning)', String(new Date().getFullYear()))
     .option('--service-types <spec...>', 'facility types counted per service, e.g. bread=B207,B203 post=A206')
@@ -42,6 +40,7 @@ export function registerReference(program: Command): void {
     .option('--json', 'machine-readable summary')
     .action(async (kind: string, file: string, o: { period: string; serviceTypes?: string[]; source?: string; year?: string; dryRun?: boolean; threshold: string; json?: boolean }, cmd: Command) => {
       const period = parsePeriod(o.period);
+      const [{ importReference }, { terminalReporter }] = await Promise.all([import('../reference/run.ts'), import('./progress.ts')]);
       await withWarehouse(cmd, async (wh) => {
         const r = await importReference(wh, kind, file, {
           period,

@@ -2,7 +2,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { resolveWarehousePath, Warehouse } from '../db/warehouse.ts';
+import type { Warehouse } from '../db/warehouse.ts';
 import { fsReason, isFsError, UserError } from '../errors.ts';
 import type { IngestReport } from '../ingest/ingest.ts';
 import { num, printable, table } from './format.ts';
@@ -49,6 +49,7 @@ export const err = (s: string) => {
  */
 export async function withWarehouse<T>(cmd: Command, fn: (wh: Warehouse) => Promise<T>, opts: { readOnly?: boolean; create?: boolean } = {}): Promise<T> {
   const g = cmd.optsWithGlobals<GlobalOpts>();
+  const { resolveWarehousePath, Warehouse } = await import('../db/warehouse.ts');
   const wh = await Warehouse.open(resolveWarehousePath(g.warehouse), { readOnly: opts.readOnly, mustExist: !opts.create });
   try {
     return await fn(wh);

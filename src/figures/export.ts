@@ -14,7 +14,6 @@
  * - Every figure must belong to the run described by `prov` (same run_id and method_version),
  *   otherwise the provenance attached to it would be false: a mismatch throws.
  */
-import ExcelJS from 'exceljs';
 import { UserError } from '../errors.ts';
 import { SCOPES, type Figure, type RunProvenance } from './types.ts';
 
@@ -365,6 +364,8 @@ const FIXED_DATE = new Date(0);
  */
 export async function figuresToXlsx(figures: Figure[], prov: RunProvenance): Promise<Buffer> {
   const rows = prepare(figures, prov);
+  // exceljs is large: loaded when a workbook is written, not when the CLI starts
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'cafe-impact';
   wb.lastModifiedBy = 'cafe-impact';
