@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so the package works straight from a clone
-// (`npm install && npx cafe-impact demo`) without a build step.
-import { register } from 'tsx/esm/api';
-register();
-const { main, reportEscapedErrors } = await import('../src/cli/main.ts');
-// Errors escaping main() get the same one-line report (stack only with --debug); a closed stdout
-// (`| head`) is handled inside main().
-reportEscapedErrors(process.argv);
-process.exitCode = await main(process.argv);
+// Runs the compiled CLI (dist/, built by `npm install` / `npm ci` through the `prepare` script,
+// or `npm run build`). Developers and tests may run the sources with `node --import tsx src/cli/main.ts`.
+import { existsSync } from 'node:fs';
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('error: cafe-impact is not built (dist/ is missing): run `npm run build` in the package folder\n');
+  process.exit(2);
+}
+const cli = await import(main.href);
+cli.reportEscapedErrors(process.argv);
+process.exitCode = await cli.main(process.argv);
