@@ -764,13 +764,12 @@ async function contractColumns(wh: Warehouse, def: DatasetDef): Promise<Column[]
 
 /** Maps a file's header to the contract: present columns, unknown extras, refused identifiers. */
 function mapHeader(file: string, header: string[], contract: Column[], def: DatasetDef, noRecord = false) {
-  const norm = headerKey;
   const seen = new Set<string>();
   const fileColumns: { name: string; type: Column['sqlType'] }[] = [];
   const present: Column[] = [];
   const extra: string[] = [];
   header.forEach((raw, i) => {
-    const h = norm(raw);
+    const h = headerKey(raw);
     if (seen.has(h)) throw new UserError(fileErrors.duplicateHeader(file, raw));
     seen.add(h);
     const col = contract.find((c) => c.name === h);

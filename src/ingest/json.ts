@@ -48,7 +48,6 @@ function extremeLiterals(text: string): Map<string, string> {
   return out;
 }
 
-const normKey = headerKey;
 
 function textOf(v: unknown, col: Column | undefined): string | null {
   if (v === null || v === undefined) return null;
@@ -69,7 +68,7 @@ function normalise(rec: unknown, raw: string | null, contract: Column[], keys: M
   const out: Record<string, string | null> = {};
   for (const k of Object.keys(obj)) {
     if (!keys.has(k)) keys.set(k, keys.size);
-    const name = normKey(k);
+    const name = headerKey(k);
     const col = contract.find((c) => c.name === name);
     out[name] = extreme.get(k) ?? textOf(obj[k], col);
   }
@@ -85,7 +84,7 @@ export async function prepareJson(src: string, name: string, format: 'json' | 'n
   const guard = (rec: unknown, where: number | string) => {
     if (!people || rec === null || typeof rec !== 'object' || Array.isArray(rec)) return;
     for (const [k, v] of Object.entries(rec as Record<string, unknown>)) {
-      if (keyCols.has(normKey(k))) continue;
+      if (keyCols.has(headerKey(k))) continue;
       const kind = personalKind(typeof v === 'string' ? v : typeof v === 'number' ? String(v) : Array.isArray(v) ? v.join(' ') : null);
       if (kind) throw new UserError(fileErrors.identifierValue(name, where, k, kind));
     }

@@ -36,8 +36,6 @@ export const reasons = {
   unknownCafe: () => 'is not a known cafe_id (neither in the warehouse nor in this folder\'s cafes file)',
   outsidePeriod: (label: string) => `outside period ${label}`,
   looksLikePhone: () => 'looks like a phone number: people are identified by pseudonymous keys only',
-  looksLikeEmail: () => 'looks like an e-mail address: people are identified by pseudonymous keys only',
-  clearValueKey: () => 'equals a value of the identifier column being pseudonymised: a clear identifier, not a pseudonymous key',
   duplicateKey: (key: string[]) => `duplicate key (${key.join(', ')}): several rows of this file share it`,
   fieldCount: (found: number, expected: number) => `has ${found} fields, expected ${expected}`,
   noNumber: (name: string) => `${name} must be a number`,
@@ -65,7 +63,6 @@ export const fileErrors = {
     `${file}: column "${col}" is not an item of the questionnaire (declare it in questionnaire.csv)`,
   threshold: (file: string, rejected: number, read: number, threshold: number) =>
     `${file}: ${rejected} of ${read} rows rejected (${pct(rejected, read, threshold)}), above the ${pct(threshold, 1)} threshold`,
-  badUtf8WithBom: (file: string) => `${file}: starts with a UTF-8 byte order mark but holds bytes that are not UTF-8`,
   twoFormats: (dataset: string, files: string[]) => `two files for dataset ${dataset}: ${files.join(', ')} (keep one)`,
   empty: (file: string) => `${file}: the file is empty (no header line)`,
   notText: (file: string, looksLike: string) => `${file}: not a text file (looks like ${looksLike})`,

@@ -90,10 +90,9 @@ const quote = (f: string, delim: string) => (f.includes(delim) || /["\r\n]/.test
  */
 export async function pseudonymiseCsv(src: string, dst: string, spec: PseudonymSpec, keyColumn: Column, secret: Buffer): Promise<{ rows: number; kind: ValueKind }> {
   return withCsv(src, async (csv) => {
-    const norm = headerKey;
-    const idx = csv.header.findIndex((h) => h.trim() === spec.column.trim() || norm(h) === norm(spec.column));
+    const idx = csv.header.findIndex((h) => h.trim() === spec.column.trim() || headerKey(h) === headerKey(spec.column));
     if (idx < 0) throw new UserError(`${src.split('/').pop()}: --pseudonymise ${spec.dataset}.${spec.column}: no column ${spec.column} (columns: ${csv.header.join(', ')})`);
-    if (csv.header.some((h) => norm(h) === keyColumn.name)) {
+    if (csv.header.some((h) => headerKey(h) === keyColumn.name)) {
       throw new UserError(`${src.split('/').pop()}: already has a ${keyColumn.name} column; --pseudonymise ${spec.dataset}.${spec.column} would derive it from ${spec.column} (keep one of the two)`);
     }
     const d = csv.delimiter;

@@ -187,8 +187,8 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<ScanResult>
     return [];
   };
 
-  /** One physical line (without its line end); `quick`: its chunk needs no byte-level look. */
-  const onLine = (buf: Buffer, ln: number, off: number, quick: boolean): void => {
+  /** One physical line (without its line end), looked at byte by byte (fastLines takes the plain ones). */
+  const onLine = (buf: Buffer, ln: number, off: number): void => {
     const continuing = rec.length > 0;
     const endsCr = nl === LF && buf.length > 0 && buf[buf.length - 1] === CR;
     if (endsCr) crlf = true;
@@ -201,24 +201,15 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<ScanResult>
     }
     rec.push({ b: body, off, ln });
     recBytes += body.length + 1;
-    if (!(quick && headerDone && !continuing)) inspect(body, off, continuing);
+    inspect(body, off, continuing);
     if (inQuotes && recBytes <= MAX_QUOTED_SCAN) return;
     // Complete, or a quoted field grown past a record's size (a stray quote): finish it.
-    let again = finish();
-    while (again.length) {
-      const [next, ...rest] = again;
-      again = [];
-      onLine(next!.b, next!.ln, next!.off, false);
-      if (rest.length) {
-        for (const r of rest) {
-          if (rec.length === 0 && r.b.length === 0) {
-            res.blankLines++;
-            continue;
-          }
-          onLine(r.b, r.ln, r.off, false);
-        }
-      }
-    }
+    replay(finish());
+  };
+
+  /** Lines read again as records of their own, after a stray quote was found in a record. */
+  const replay = (pieces: Piece[]): void => {
+    for (const p of pieces) onLine(p.b, p.ln, p.off);
   };
 
   const fh = await open(path, 'r');
@@ -286,25 +277,10 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<ScanResult>
         }
         const e = data.indexOf(nl, start);
         if (e === -1) break;
+        // A line fastLines left: the header, a line of an open record, or one needing a look.
         line++;
         res.totalLines++;
-        let quick = quickChunk && e - start <= MAX_RECORD_BYTES;
-        if (quick && crInChunk) {
-          const c = data.indexOf(nl === LF ? CR : LF, start);
-          if (c !== -1 && c < e - 1) quick = false;
-        }
-        if (quick && headerDone && rec.length === 0) {
-          // The common case, without allocating: a blank line or a one-line record.
-          if (nl === LF) {
-            if (e > start && data[e - 1] === CR) crlf = true;
-            else bareLf = true;
-          }
-          if (e === start || (e === start + 1 && nl === LF && data[start] === CR)) res.blankLines++;
-          else {
-            res.records++;
-            res.recordLines++;
-          }
-        } else onLine(data.subarray(start, e), line, dataOffset + start, quick);
+        onLine(data.subarray(start, e), line, dataOffset + start);
         start = e + 1;
       }
       if (eof) {
@@ -312,7 +288,7 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<ScanResult>
           line++;
           res.totalLines++;
           const lastBare = bareLf;
-          onLine(data.subarray(start), line, dataOffset + start, false); // a last line without a line end
+          onLine(data.subarray(start), line, dataOffset + start); // a last line without a line end
           bareLf = lastBare; // it has no line end at all
         }
         if (longLine) {
@@ -324,8 +300,7 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<ScanResult>
         // A record still open at the end of the file: its quote never closed.
         while (rec.length) {
           inQuotes = true;
-          const again = finish();
-          for (const r of again) onLine(r.b, r.ln, r.off, false);
+          replay(finish());
         }
         break;
       }
@@ -336,7 +311,7 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<ScanResult>
       if (rec.length && recBytes + carryLen > MAX_QUOTED_SCAN) {
         // A quoted field still open after MAX_QUOTED_SCAN bytes: a stray quote.
         inQuotes = true;
-        for (const r of finish()) onLine(r.b, r.ln, r.off, false);
+        replay(finish());
       }
       if (rec.length === 0 && carryLen > MAX_RECORD_BYTES) {
         // A line already longer than a record may be, still without its end: skip it unbuffered.
