@@ -40,10 +40,11 @@ export function buildProgram(version = ''): Command {
     .action(async (folder: string, o: { period: string; dryRun?: boolean; threshold: string; json?: boolean; allowEmpty?: string[]; allowShrink?: boolean; pseudonymise?: string[] }, cmd: Command) => {
       const period = parsePeriod(o.period);
       const threshold = parseThreshold(o.threshold);
+      // Loaded while the warehouse opens.
+      const modules = Promise.all([import('./progress.ts'), import('../ingest/ingest.ts'), import('../contract/datasets.ts'), import('../ingest/pseudonymise.ts')]);
+      modules.catch(() => undefined);
       await withWarehouse(cmd, async (wh) => {
-        const [{ terminalReporter }, { ingestFolder }, { DATASETS }, { parsePseudonymSpecs }] = await Promise.all([
-          import('./progress.ts'), import('../ingest/ingest.ts'), import('../contract/datasets.ts'), import('../ingest/pseudonymise.ts'),
-        ]);
+        const [{ terminalReporter }, { ingestFolder }, { DATASETS }, { parsePseudonymSpecs }] = await modules;
         const reporter = terminalReporter(!o.json && process.stderr.isTTY === true, (m) => err(`warning: ${m}`));
         try {
           const allowEmpty = (o.allowEmpty ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);

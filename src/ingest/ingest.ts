@@ -38,13 +38,14 @@ import { badNumberSql, numberProblem, parsedSql } from './numbers.ts';
 import { indexRecords, recordAtDuckLine } from './lines.ts';
 import { fileErrors, reasons } from './messages.ts';
 import { archiveFile, fileFacts, pruneArchive, transcodeToUtf8, type FileFacts } from './prepare.ts';
-import { detectEncoding, scanCsv, writeSanitized, type LineReject, type ScanResult, type TextEncoding } from './scan.ts';
-import { detectDateFormat, detectDecimalComma, detectOffsets, detectTimestampFormat, sniffCsv } from './sniff.ts';
+import { headEncoding, scanCsv, startsWithUtf8Bom, textEncoding, writeSanitized, type LineReject, type ScanResult, type TextEncoding } from './scan.ts';
+import { detectDateFormat, detectDecimalComma, detectOffsets, detectTimestampFormat, sniffCsv, type Dialect } from './sniff.ts';
 import { csvReaderSql, parquetColumns, readerRejects as readReaderRejects, stageCsv, stageOther, type FileFormat, type ReaderReject } from './stage.ts';
 import { prepareJson } from './json.ts';
 import { keyId, pseudonymiseCsv, pseudonymSecret, type PseudonymSpec } from './pseudonymise.ts';
 import { parseRecords } from './sniff.ts';
 import { inPeriodSql, replaceDated, upsertReference, type WriteCounts } from './write.ts';
+import { profiled } from '../util/profile.ts';
 
 export interface IngestOptions {
   period: Period;
@@ -231,15 +232,31 @@ export async function ingestFiles(
   // rejected rows (a phone number as a key) must not touch the warehouse file at all.
   const isDirect = (f: FoundFile) => f.format === 'csv' && f.dataset.kind === 'dated' && !f.dataset.people;
   const order = [...files.filter((x) => !isDirect(x)), ...files.filter(isDirect)];
-  // Hash the files one after the other in the background, in processing order: a file's hash
-  // (and UTF-8 check) is ready when its turn comes, computed while DuckDB works on the previous.
+  // Hash the files one after the other in the background, in processing order (large files in a
+  // worker thread): a file's hash (and UTF-8 check) is computed while DuckDB works on the
+  // previous file and while the main thread scans this one; it is awaited only where it decides
+  // something (see isUnchanged and checkOne).
   const facts = new Map<string, Promise<FileFacts>>();
   let chain: Promise<unknown> = Promise.resolve();
   for (const f of order) {
-    const p = chain.then(() => fileFacts(f.source ?? f.path));
+    const p = chain.then(() => profiled(`hash ${basename(f.source ?? f.path)}`, () => fileFacts(f.source ?? f.path)));
     p.catch(() => undefined); // awaited in turn; never an unhandled rejection
     facts.set(f.path, p);
     chain = p.catch(() => undefined);
+  }
+  // The large files' scans as UTF-8 start at once too, one after the other, beside the hashing
+  // and the checks of the files before them (DuckDB): when such a file's turn comes, only
+  // DuckDB's read is left. Not for a file of the same size as the one last loaded for the
+  // period (it may be unchanged: a no-op must not read it twice).
+  const scans = new Map<string, Promise<Awaited<ReturnType<typeof scanText>> | undefined>>();
+  let scanChain: Promise<unknown> = Promise.resolve();
+  for (const f of order.filter(isDirect)) {
+    const last = opts.dryRun ? undefined : await lastLoaded(wh, f.dataset, period);
+    if (last && last.size_bytes === statSync(f.path).size) continue;
+    const p = scanChain.then(async () => ((await headEncoding(f.path)) ? undefined : scanText(f.path, true)));
+    p.catch(() => undefined); // awaited in checkOne; never an unhandled rejection
+    scans.set(f.path, p);
+    scanChain = p.catch(() => undefined);
   }
   const reports: FileReport[] = [];
   const archives: Promise<unknown>[] = [];
@@ -259,10 +276,11 @@ export async function ingestFiles(
       CREATE OR REPLACE TEMP TABLE _folder_positions (commune_insee VARCHAR);
       CREATE OR REPLACE TEMP TABLE _folder_items (item_id VARCHAR, label VARCHAR, scale_min BIGINT, scale_max BIGINT)`);
     for (const f of order) {
-      const ff = await facts.get(f.path)!;
+      const factsP = facts.get(f.path)!;
+      const size = statSync(f.source ?? f.path).size;
       // An unchanged file (same dataset, content and period as what the warehouse holds) is a no-op.
-      if (!opts.dryRun && (await isUnchanged(wh, f.dataset, ff.sha256, period))) {
-        reports.push(emptyReport(f, ff, 'unchanged', `same content already loaded for ${period.label}`));
+      if (!opts.dryRun && (await isUnchanged(wh, f.dataset, size, factsP, period))) {
+        reports.push(emptyReport(f, await factsP, 'unchanged', `same content already loaded for ${period.label}`));
         continue;
       }
       if (isDirect(f) && !pending) {
@@ -270,17 +288,18 @@ export async function ingestFiles(
         await wh.run(`INSERT OR REPLACE INTO meta VALUES ('pending_load', $1)`, [String(loadNo)]);
         pending = true;
       }
-      opts.reporter?.fileStart?.(basename(f.source ?? f.path), f.dataset.name, ff.size);
+      opts.reporter?.fileStart?.(basename(f.source ?? f.path), f.dataset.name, size);
       // The raw copy (a kernel copy, off the event loop) runs beside DuckDB's work.
       // People datasets are archived after their checks: without the rejected records (a key
       // that is a phone number must not stay in the archive either).
-      let archived: Promise<string | undefined> | undefined = opts.dryRun || f.dataset.people ? undefined : archiveFile(f.source ?? f.path, ff.sha256, archiveDir);
+      let archived: Promise<string | undefined> | undefined =
+        opts.dryRun || f.dataset.people ? undefined : factsP.then((ff) => profiled(`archive ${basename(f.source ?? f.path)}`, () => archiveFile(f.source ?? f.path, ff.sha256, archiveDir)));
       archived?.catch(() => undefined);
       if (archived) archives.push(archived); // a failure waits for the copy before pruning it
-      const st = await checkOne(wh, f, ff, { period, loadId, loadNo, work, warn, reporter: opts.reporter }, isDirect(f));
+      const st = await checkOne(wh, f, factsP, { period, loadId, loadNo, work, warn, reporter: opts.reporter, scanAhead: scans.get(f.path) }, isDirect(f));
       staged.push(st);
       if (!opts.dryRun && f.dataset.people) {
-        archived = archivePeopleFile(f, st.report, ff.sha256, archiveDir, work);
+        archived = archivePeopleFile(f, st.report, st.report.sha256, archiveDir, work);
         archived.catch(() => undefined);
         archives.push(archived);
       }
@@ -434,7 +453,7 @@ function sortReports(reports: FileReport[], files: FoundFile[]): void {
   reports.sort((a, b) => order.indexOf(a.path) - order.indexOf(b.path));
 }
 
-function emptyReport(f: FoundFile, ff: FileFacts, status: FileReport['status'], message?: string): FileReport {
+function emptyReport(f: FoundFile, ff: { size: number; sha256: string }, status: FileReport['status'], message?: string): FileReport {
   return { dataset: f.dataset.name, file: basename(f.source ?? f.path), path: f.path, format: f.format, size: ff.size, sha256: ff.sha256, read: 0, accepted: 0, rejected: 0, replaced: 0, mappedCommunes: 0, status, message, rejects: [] };
 }
 
@@ -445,18 +464,25 @@ function emptyReport(f: FoundFile, ff: FileFacts, status: FileReport['status'], 
  * that had replaced the earlier ones, so the earlier file must load again); for reference
  * datasets an unload reopens the versions it closed, so the earlier load is current again.
  */
-async function isUnchanged(wh: Warehouse, def: DatasetDef, sha256: string, period: Period): Promise<boolean> {
+async function isUnchanged(wh: Warehouse, def: DatasetDef, size: number, facts: Promise<FileFacts>, period: Period): Promise<boolean> {
+  const last = await lastLoaded(wh, def, period);
+  // Another size is another content: the hash is not waited for here.
+  return last !== undefined && last.size_bytes === size && last.sha256 === (await facts).sha256;
+}
+
+/** The file the most recent load of `def` overlapping `period` brought, if that load is loaded and (dated datasets) was for this very period. */
+async function lastLoaded(wh: Warehouse, def: DatasetDef, period: Period): Promise<{ sha256: string; size_bytes: number } | undefined> {
   const dated = def.kind === 'dated';
   const overlap = dated ? 'AND l.period_start < $3::DATE AND $2::DATE < l.period_end' : 'AND $2::VARCHAR IS NOT NULL AND $3::VARCHAR IS NOT NULL';
   const statuses = dated ? "l.status IN ('loaded', 'unloaded')" : "l.status = 'loaded'";
-  const last = await wh.one<{ sha256: string; period: string; status: string }>(
-    `SELECT f.sha256, l.period, l.status FROM load_files f JOIN loads l USING (load_id)
+  const last = await wh.one<{ sha256: string; size_bytes: number; period: string; status: string }>(
+    `SELECT f.sha256, f.size_bytes, l.period, l.status FROM load_files f JOIN loads l USING (load_id)
      WHERE f.dataset = $1 AND ${statuses} AND f.status = 'loaded' ${overlap}
      ORDER BY l.started_at DESC LIMIT 1`,
     [def.name, period.start, period.end],
   );
-  if (!last || last.status !== 'loaded') return false;
-  return last.sha256 === sha256 && (!dated || last.period === period.label);
+  if (!last || last.status !== 'loaded' || (dated && last.period !== period.label)) return undefined;
+  return last;
 }
 
 interface Ctx {
@@ -467,6 +493,15 @@ interface Ctx {
   work: string;
   warn: (m: string) => void;
   reporter?: Reporter;
+  /** This file's scan as UTF-8, started ahead (undefined when its head says binary or UTF-16). */
+  scanAhead?: Promise<Awaited<ReturnType<typeof scanText>> | undefined>;
+}
+
+/** A CSV file's dialect and scan (scan.ts); `original`: the user's file, which may start with a byte order mark. */
+async function scanText(path: string, original: boolean): Promise<{ bom: boolean; dialect: Dialect; scan: ScanResult }> {
+  const bom = original && (await startsWithUtf8Bom(path));
+  const dialect = await sniffCsv(path);
+  return { bom, dialect, scan: await profiled(`scan ${basename(path)}`, () => scanCsv(path, { delimiter: dialect.delimiter, bom })) };
 }
 
 /**
@@ -481,9 +516,16 @@ interface Ctx {
  *   open uses to delete them (src/db/migrate.ts).
  * Either way: the same rules, reasons and lines.
  */
-async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, direct = false): Promise<Staged> {
+async function checkOne(wh: Warehouse, f: FoundFile, facts: Promise<FileFacts>, ctx: Ctx, direct = false): Promise<Staged> {
   const name = basename(f.path);
-  const rep = emptyReport(f, ff, 'loaded');
+  // The size and hash are filled in when the hash pass ends (for CSV files, after the scan).
+  const rep = emptyReport(f, { size: statSync(f.source ?? f.path).size, sha256: '' }, 'loaded');
+  const hashed = async (): Promise<FileFacts> => {
+    const ff = await facts;
+    rep.size = ff.size;
+    rep.sha256 = ff.sha256;
+    return ff;
+  };
   const table = `_stg_${f.dataset.name}`;
   const step = (s: string) => ctx.reporter?.fileStep?.(name, s);
   const contract = await contractColumns(wh, f.dataset);
@@ -500,28 +542,40 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
   let scanResult: ScanResult | undefined;
 
   if (f.format === 'csv') {
-    // The encoding, decided on evidence; UTF-16 and Windows-1252 are transcoded to UTF-8.
-    const enc = await detectEncoding(f.path, ff);
-    if (enc.binary) throw new UserError(fileErrors.notText(name, enc.binary));
-    rep.encoding = enc.encoding;
-    if (enc.bomOverWin1252) ctx.warn(`${name}: starts with a UTF-8 byte order mark but its other bytes are Windows-1252 (no valid UTF-8 accent anywhere): read as Windows-1252`);
-    if (enc.encoding === 'windows-1252' || enc.encoding === 'utf-16le' || enc.encoding === 'utf-16be') {
+    // The encoding, decided on evidence; UTF-16 and Windows-1252 are transcoded to UTF-8. The
+    // head decides binary files and UTF-16 at once; UTF-8 vs Windows-1252 needs the whole file's
+    // UTF-8 check, made by the hash pass: meanwhile the file is scanned as UTF-8 (scanned again
+    // after transcoding in the rare case it turns out to be Windows-1252).
+    const head = await headEncoding(f.path);
+    if (head?.binary) throw new UserError(fileErrors.notText(name, head.binary));
+    const transcode = async (enc: 'windows-1252' | 'utf-16le' | 'utf-16be', skipUtf8Bom: boolean) => {
       step('transcoding');
       readPath = join(ctx.work, `${f.dataset.name}.utf8.csv`);
-      await transcodeToUtf8(f.path, readPath, enc.encoding, enc.bomOverWin1252 === true);
+      await transcodeToUtf8(f.path, readPath, enc, skipUtf8Bom);
+    };
+    if (head) await transcode(head.encoding as 'utf-16le' | 'utf-16be', false);
+    // What DuckDB would swallow or choke on (stray quotes, NUL, stray CR, bad bytes, huge
+    // records) becomes rejected lines, blanked in the copy DuckDB reads. A large file's scan as
+    // UTF-8 may have started already (see ingestFiles).
+    step('scanning');
+    let { bom, dialect, scan } = (!head && (await ctx.scanAhead)) || (await scanText(readPath, readPath === f.path));
+    // (Measured: not waiting for the hash pass when the scan saw only valid UTF-8, so that it goes
+    // on beside DuckDB's read, gained nothing: on two cores it slows the read as much.)
+    const ff = await hashed();
+    const enc = head ?? (await textEncoding(f.path, ff));
+    rep.encoding = enc.encoding;
+    if (enc.encoding === 'windows-1252') {
+      if (enc.bomOverWin1252) ctx.warn(`${name}: starts with a UTF-8 byte order mark but its other bytes are Windows-1252 (no valid UTF-8 accent anywhere): read as Windows-1252`);
+      await transcode('windows-1252', enc.bomOverWin1252 === true);
+      ({ bom, dialect, scan } = await scanText(readPath, false));
     }
-    const dialect = await sniffCsv(readPath);
     if (dialect.header.length === 0 || dialect.header.every((h) => h === '')) throw new UserError(fileErrors.empty(name));
     rep.delimiter = dialect.delimiter;
-    // What DuckDB would swallow or choke on (stray quotes, NUL, stray CR, bad bytes, huge
-    // records) becomes rejected lines, blanked in the copy DuckDB reads.
-    step('scanning');
-    const scan = await scanCsv(readPath, { delimiter: dialect.delimiter, bom: readPath === f.path && ff.bom });
     lineRejects = scan.rejects;
     scanResult = scan;
     if (scan.rejects.length || scan.crOnly || scan.leadingBlank || scan.mixedLineEnds) {
       const clean = join(ctx.work, `${f.dataset.name}.clean.csv`);
-      await writeSanitized(readPath, clean, scan, readPath === f.path && ff.bom);
+      await writeSanitized(readPath, clean, scan, bom);
       readPath = clean;
     }
     const mapping = mapHeader(name, dialect.header, contract, f.dataset);
@@ -571,6 +625,7 @@ async function checkOne(wh: Warehouse, f: FoundFile, ff: FileFacts, ctx: Ctx, di
       refine = refineNumbers(contract, { decimalComma });
     }
   } else {
+    await hashed();
     let names: string[];
     if (f.format === 'parquet') {
       names = await parquetColumns(wh, f.path).catch((e: Error) => {

@@ -10,9 +10,9 @@
  * How the kills are timed. A CLI process spends ~1.5–2 s loading its modules before it opens the
  * warehouse, and that start-up varies from one process to the next by more than the work itself
  * lasts, so a delay counted from spawn would mostly land in the start-up. Each child therefore
- * runs with CAFE_IMPACT_PROFILE=1, which prints a line on stderr after every SQL statement: the
- * first line (the first migration statement, just after DuckDB opened the file) is the moment the
- * work starts, and the lines that follow mark its progress. One un-killed run of each command is
+ * runs with CAFE_IMPACT_PROFILE=1, which prints a line on stderr after every SQL statement and
+ * step (hashing, scanning…): the first line (`open`, just after DuckDB opened the file) is the
+ * moment the work starts, and the lines that follow mark its progress. One un-killed run of each command is
  * measured: W = exit − first line. The kills aim at first line + u × W, u in [0.05, 0.95],
  * stratified (one u drawn uniformly in each of n equal slices of that window, per command, so
  * every part of the work is hit), the plan shuffled by the seeded PRNG. Each moment is replayed
@@ -206,7 +206,8 @@ function runChild(args: string[], kill?: Kill): Promise<Child> {
       const complete = text.split('\n');
       partial = complete.pop()!;
       for (const line of complete) {
-        const m = /^\[sql +\d+ ms\] (.*)$/.exec(line);
+        // `[  587 ms sql     12 ms] INSERT …` or `[  587 ms step   12 ms] scan sales.csv` (src/util/profile.ts)
+        const m = /^\[ *\d+ ms (?:sql|step) +\d+ ms\] (.*)$/.exec(line);
         if (!m) {
           if (stderr.length < 20_000) stderr += `${line}\n`;
           continue;
