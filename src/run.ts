@@ -20,7 +20,7 @@ import { UserError } from './errors.ts';
 import { martFiguresModel } from './figures/mart-figures.ts';
 import { nearestFacilityModel } from './indicators/nearest-facility.ts';
 import { emptyQuarters } from './loads.ts';
-import { loadSqlModels, runModels, type Model, type ModelTiming, type SqlParam } from './models/runner.ts';
+import { datasetsRead, loadSqlModels, runModels, type Model, type ModelTiming, type SqlParam } from './models/runner.ts';
 import { daysIn, quartersOf, type Period } from './period.ts';
 import { codeVersion } from './version.ts';
 
@@ -84,15 +84,16 @@ export async function runPeriod(
   const nCafes = await wh.scalar<number>('SELECT count(*) FROM cafes');
   if (nCafes === 0) throw new UserError('the warehouse holds no café: ingest a cafes file first (cafe-impact ingest <folder> --period …)');
 
+  const models = allModels();
   let timings: ModelTiming[];
   try {
-    timings = await runModels(wh, allModels(), modelParams(period, o.config), o.onModel);
+    timings = await runModels(wh, models, modelParams(period, o.config), o.onModel);
   } catch (e) {
     await recordFailedRun(wh, { runId, period, startedAt, parameters, message: (e as Error).message });
     throw e;
   }
   for (const w of await collectWarnings(wh, o.config)) warn(w);
-  const inputs = await runInputs(wh, period);
+  const inputs = await runInputs(wh, period, datasetsRead(models, Object.keys(DATASETS)));
 
   const figures = await wh.transaction(async () => {
     await wh.run(`INSERT INTO runs VALUES ($1, $2, $3::TIMESTAMPTZ, now(), 'succeeded', $4, $5, $6::JSON, $7::JSON, NULL)`, [
@@ -163,13 +164,14 @@ async function collectWarnings(wh: Warehouse, config: Config): Promise<RunWarnin
   return out;
 }
 
-/** Datasets the models read (the others, e.g. sales or the survey, do not enter these figures). */
-const MODEL_INPUTS = ['cafes', 'facilities', 'staff', 'commune_positions', 'service_uses', 'participation', 'events', 'suppliers'];
-
-/** The input files behind a period's rows: every load that brought a row the models read. */
-export async function runInputs(wh: Warehouse, p: Period): Promise<{ dataset: string; file: string; sha256: string; load_id: string }[]> {
+/**
+ * The input files behind a period's rows: every load that brought a row of `datasets` (the
+ * datasets the models read, see datasetsRead; the others, e.g. sales, do not enter the figures).
+ */
+export async function runInputs(wh: Warehouse, p: Period, datasets: string[]): Promise<{ dataset: string; file: string; sha256: string; load_id: string }[]> {
+  if (datasets.length === 0) return [];
   const parts: string[] = [];
-  for (const def of MODEL_INPUTS.map((n) => DATASETS[n]!)) {
+  for (const def of datasets.map((n) => DATASETS[n]!)) {
     const t = ident(def.name);
     if (def.kind === 'dated') {
       parts.push(`SELECT DISTINCT '${def.name}' AS dataset, _load FROM ${t} WHERE ${inPeriodSql(def, columnsOf(def.schema), p)}`);

@@ -49,6 +49,8 @@ export interface TsModel extends ModelMeta {
   type: 'ts';
   /** Models it reads. */
   dependsOn: string[];
+  /** Warehouse datasets it reads directly (their loads become the run's recorded inputs). */
+  readsDatasets?: string[];
   build(wh: Warehouse, params: Record<string, SqlParam>): Promise<void>;
 }
 
@@ -127,6 +129,30 @@ export function dependencies(models: Model[]): Map<string, string[]> {
     }
   }
   return deps;
+}
+
+/**
+ * The datasets the models read: for a SQL model, every dataset named after FROM or JOIN in its
+ * SQL (comments aside; a CTE of the same name is not the dataset); for a TypeScript model, its
+ * `readsDatasets`. A run records the loads of exactly these datasets as its inputs, so a model
+ * that starts reading another dataset brings it into the provenance without anyone keeping a list.
+ */
+export function datasetsRead(models: Model[], datasets: readonly string[]): string[] {
+  const known = new Set(datasets);
+  const read = new Set<string>();
+  for (const m of models) {
+    if (m.type === 'ts') {
+      for (const d of m.readsDatasets ?? []) read.add(d);
+      continue;
+    }
+    const body = m.sql.replace(/--.*$/gm, '');
+    const ctes = new Set([...body.matchAll(/\b(\w+)\s+AS\s*(?:NOT\s+)?(?:MATERIALIZED\s*)?\(/gi)].map((x) => x[1]!.toLowerCase()));
+    for (const x of body.matchAll(/\b(?:FROM|JOIN)\s+"?(\w+)"?/gi)) {
+      const name = x[1]!.toLowerCase();
+      if (known.has(name) && !ctes.has(name)) read.add(name);
+    }
+  }
+  return [...read].sort();
 }
 
 /** Dependency order (Kahn), ties by layer then name so the order is stable. */

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config.ts';
 import { Warehouse } from '../../src/db/warehouse.ts';
 import { haversineKm } from '../../src/geo/haversine.ts';
-import { buildOrder, CheckFailed, dependencies, loadSqlModels, render, runModels, type SqlModel } from '../../src/models/runner.ts';
+import { buildOrder, CheckFailed, datasetsRead, dependencies, loadSqlModels, render, runModels, type SqlModel } from '../../src/models/runner.ts';
 import { parsePeriod } from '../../src/period.ts';
 import { allModels, runPeriod } from '../../src/run.ts';
+import { DATASETS } from '../../src/contract/datasets.ts';
 import { CAFES_CSV, folder, ingest, tempWarehouse } from '../helpers/warehouse.ts';
 
 const model = (name: string, sql: string, checks: SqlModel['checks'] = []): SqlModel => ({ type: 'sql', name, layer: 'staging', grain: 'test', description: '', checks, path: '', sql });
@@ -23,6 +24,21 @@ describe('models', () => {
     const deps = dependencies(allModels());
     for (const [m, ds] of deps) for (const d of ds) expect(order.indexOf(d), `${d} before ${m}`).toBeLessThan(order.indexOf(m));
     expect([...deps.get('mart_km_saved')!].sort()).toEqual(['int_nearest_facility', 'stg_service_uses']);
+  });
+
+  it('the datasets a run records as its inputs are those its models read, found in their SQL', () => {
+    // Expected: the list run.ts kept by hand until this test (git show 29f88a1:src/run.ts, MODEL_INPUTS),
+    // checked against the FROM/JOIN clauses of models/staging/*.sql: sales, survey, candidates… enter no figure.
+    expect(datasetsRead(allModels(), Object.keys(DATASETS))).toEqual(['cafes', 'commune_positions', 'events', 'facilities', 'participation', 'service_uses', 'staff', 'suppliers']);
+    // A new model reading the survey brings it in; a CTE named like a dataset, a column named like
+    // one and a dataset named in a comment do not.
+    const extra = model(
+      'stg_survey_answers',
+      `-- reads candidates? no: only the survey
+       WITH sales AS (SELECT 1 AS x) SELECT s.*, 1 AS events FROM "survey" s JOIN sales ON true`,
+    );
+    expect(datasetsRead([...allModels(), extra], Object.keys(DATASETS))).toEqual(['cafes', 'commune_positions', 'events', 'facilities', 'participation', 'service_uses', 'staff', 'suppliers', 'survey']);
+    expect(datasetsRead([extra], Object.keys(DATASETS))).toEqual(['survey']);
   });
 
   it('render parameters as literals and refuse unknown ones', () => {
