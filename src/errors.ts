@@ -1,16 +1,44 @@
 /**
- * Typed user errors. Library code throws these; the CLI's one top-level handler turns them
- * into a one-line message and an exit code. Anything else is an unexpected error (stack trace
- * only with --debug).
+ * Typed errors. Library code throws UserError (and its kinds) for what the user can fix: the
+ * CLI's one top-level handler turns them into a one-line message and an exit code. An
+ * InternalError is a broken invariant of the code itself (a bug); anything else is an unexpected
+ * error. Stack traces only with --debug.
  */
+
+/** The exit codes of `cafe-impact`, one meaning each (README, "Commands"). */
+export const EXIT = {
+  /** Done. */
+  ok: 0,
+  /** An unexpected or internal error: a bug, reported with --debug's stack trace. */
+  unexpected: 1,
+  /** A user error: a bad flag, a bad or missing file, a warehouse in use. */
+  usage: 2,
+  /** The ingest refused its files: nothing was loaded (the attempt and its rejects are recorded). */
+  ingestRefused: 3,
+  /** A run stopped on a failed model check or by --strict: no figure was published. */
+  runStopped: 4,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
 export class UserError extends Error {
-  readonly exitCode: number;
+  readonly exitCode: ExitCode;
   readonly hint?: string;
-  constructor(message: string, opts: { hint?: string; exitCode?: number } = {}) {
+  constructor(message: string, opts: { hint?: string; exitCode?: ExitCode } = {}) {
     super(message);
     this.name = 'UserError';
-    this.exitCode = opts.exitCode ?? 2;
+    this.exitCode = opts.exitCode ?? EXIT.usage;
     this.hint = opts.hint;
+  }
+}
+
+/**
+ * An internal invariant of the code broke (rows not conserved, a cycle between models…): not
+ * something the user's input or flags can cause or fix. Exit 1, like any unexpected error.
+ */
+export class InternalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InternalError';
   }
 }
 
@@ -35,7 +63,7 @@ export class InputError extends UserError {
 /** The ingest ran but refused to load (threshold exceeded, missing columns...). Exit code 3. */
 export class IngestFailed extends UserError {
   constructor(message: string, readonly summary?: unknown) {
-    super(message, { exitCode: 3 });
+    super(message, { exitCode: EXIT.ingestRefused });
     this.name = 'IngestFailed';
   }
 }

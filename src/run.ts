@@ -16,7 +16,7 @@ import { DATASETS } from './contract/datasets.ts';
 import { inPeriodSql } from './ingest/write.ts';
 import { ident } from './db/sql.ts';
 import type { Warehouse } from './db/warehouse.ts';
-import { UserError } from './errors.ts';
+import { EXIT, UserError } from './errors.ts';
 import { martFiguresModel } from './figures/mart-figures.ts';
 import { nearestFacilityModel } from './indicators/nearest-facility.ts';
 import { emptyQuarters } from './loads.ts';
@@ -79,7 +79,7 @@ export async function runPeriod(
   if (period.kind === 'year') {
     const empty = await emptyQuarters(wh, 'service_uses', quartersOf(period));
     for (const q of empty) warn({ code: 'empty_quarter', subject: q, message: `no service_uses for ${q}: kilometres saved for ${period.label} miss that quarter` });
-    if (empty.length && o.strict) throw new UserError(`--strict: no service_uses for ${empty.join(', ')} of ${period.label}`, { exitCode: 4 });
+    if (empty.length && o.strict) throw new UserError(`--strict: no service_uses for ${empty.join(', ')} of ${period.label}`, { exitCode: EXIT.runStopped });
   }
   const nCafes = await wh.scalar<number>('SELECT count(*) FROM cafes');
   if (nCafes === 0) throw new UserError('the warehouse holds no café: ingest a cafes file first (cafe-impact ingest <folder> --period …)');

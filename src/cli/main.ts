@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 // needs when it runs (the warehouse, the ingestion, exceljs… are not loaded for --help).
 import type { IngestReport } from '../ingest/ingest.ts';
 import { Command, CommanderError, Option } from 'commander';
-import { fsErrorMessage, IngestFailed, isFsError, UserError } from '../errors.ts';
+import { EXIT, fsErrorMessage, IngestFailed, InternalError, isFsError, UserError } from '../errors.ts';
 import { parsePeriod } from '../period.ts';
 import { clip, num, printable, table } from './format.ts';
 import { err, jsonSummary, out, parseThreshold, printIngest, quietOnClosedPipe, withWarehouse } from './shared.ts';
@@ -196,7 +196,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram(argv.some((a) => a === '-V' || a === '--version') ? (await import('../version.ts')).codeVersion() : 'unknown');
   try {
     await program.parseAsync(argv);
-    return 0;
+    return EXIT.ok;
   } catch (e) {
     return report(e, argv.includes('--debug'));
   }
@@ -205,7 +205,7 @@ export async function main(argv: string[]): Promise<number> {
 /** Prints an error the one way (one line on stderr, stack only with --debug) and returns its exit code. */
 function report(e: unknown, debug: boolean): number {
   // --help, --version (0); help shown because no command was given (2)
-  if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+  if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (e instanceof UserError) {
     err(`error: ${printable(e.message)}`);
     if (e.hint) err(`hint: ${printable(e.hint)}`);
@@ -217,11 +217,13 @@ function report(e: unknown, debug: boolean): number {
   if (isFsError(e)) {
     err(`error: ${printable(fsErrorMessage(e))}`);
     if (debug) err(e.stack ?? '');
-    return 2;
+    return EXIT.usage;
   }
-  err(`unexpected error: ${printable(e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e))}`);
+  // A broken invariant is a bug: said so, with how to report it.
+  const kind = e instanceof InternalError ? 'internal error (a bug in cafe-impact, please report it with the --debug output)' : 'unexpected error';
+  err(`${kind}: ${printable(e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e))}`);
   err(debug ? ((e instanceof Error ? e.stack : undefined) ?? String(e)) : 'run again with --debug for the stack trace');
-  return 1;
+  return EXIT.unexpected;
 }
 
 /**

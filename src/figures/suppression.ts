@@ -41,6 +41,7 @@
  * Families. `jobs.fte` describes the same people as `jobs.headcount` and is suppressed with it:
  * indicators of a family share one pattern, chosen on the first one's values.
  */
+import { InternalError } from '../errors.ts';
 
 export interface SuppressionCell {
   indicator: string;
@@ -108,9 +109,9 @@ export function linkedGroups(cells: { scope: string; scope_id: string | null }[]
   const departments = ids('department');
   const cafes = ids('cafe');
   const knownRegions = new Set(regionOfDept.values());
-  for (const r of regions) if (!knownRegions.has(r)) throw new Error(`suppression: region ${r} has no café in the geography`);
-  for (const d of departments) if (!regionOfDept.has(d)) throw new Error(`suppression: department ${d} has no café in the geography`);
-  for (const c of cafes) if (!deptOfCafe.has(c)) throw new Error(`suppression: café ${c} is not in the geography`);
+  for (const r of regions) if (!knownRegions.has(r)) throw new InternalError(`suppression: region ${r} has no café in the geography`);
+  for (const d of departments) if (!regionOfDept.has(d)) throw new InternalError(`suppression: department ${d} has no café in the geography`);
+  for (const c of cafes) if (!deptOfCafe.has(c)) throw new InternalError(`suppression: café ${c} is not in the geography`);
 
   const groups: LinkedGroup[] = [];
   const add = (parent: string, children: string[]) => {

@@ -30,7 +30,7 @@ import { guardCsvValues, guardParquetValues, identifierWord, keyColumns, redactR
 import { storedTable } from '../db/ddl.ts';
 import { ident } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
-import { IngestFailed, UserError } from '../errors.ts';
+import { IngestFailed, InternalError, UserError } from '../errors.ts';
 import type { Period } from '../period.ts';
 import { codeVersion } from '../version.ts';
 import { buildChecks, valueExprs, type Problem } from './checks.ts';
@@ -686,7 +686,7 @@ async function checkOne(wh: Warehouse, f: FoundFile, facts: Promise<FileFacts>, 
   rep.accepted = rep.read - rep.rejected;
   if (scanResult) {
     // Two independent counts of the file's records: the scan's and DuckDB's. They must agree.
-    if (duckRead !== scanResult.records) throw new Error(`row accounting broken for ${rep.file}: the scan found ${scanResult.records} records, DuckDB read ${duckRead}`);
+    if (duckRead !== scanResult.records) throw new InternalError(`row accounting broken for ${rep.file}: the scan found ${scanResult.records} records, DuckDB read ${duckRead}`);
     const spanOf = (line: number | null) => (line === null ? 1 : (scanResult!.multiLine.get(line) ?? 1));
     const placedLines = placed.reduce((n, r) => n + spanOf(r.line), 0);
     const lines = {
@@ -697,7 +697,7 @@ async function checkOne(wh: Warehouse, f: FoundFile, facts: Promise<FileFacts>, 
       rejected: placedLines + lineRejects.reduce((n, r) => n + r.span, 0),
     };
     if (lines.header + lines.blank + lines.accepted + lines.rejected !== lines.total) {
-      throw new Error(`line accounting broken for ${rep.file}: ${JSON.stringify(lines)}`);
+      throw new InternalError(`line accounting broken for ${rep.file}: ${JSON.stringify(lines)}`);
     }
     rep.lines = lines;
     rep.multiLine = scanResult.multiLine;
@@ -707,7 +707,7 @@ async function checkOne(wh: Warehouse, f: FoundFile, facts: Promise<FileFacts>, 
     const removed = nBad
       ? await wh.exec(`DELETE FROM ${ident(storedTable(f.dataset))} WHERE _load IN (${ctx.loadNo}, ${-ctx.loadNo}) AND rowid IN (SELECT _rn + ${BigInt(firstRowid)} FROM ${ident(badTable)})`)
       : 0;
-    if (inserted - removed !== rep.accepted) throw new Error(`row conservation broken for ${rep.file}: ${inserted} written, ${removed} removed, ${rep.accepted} accepted`);
+    if (inserted - removed !== rep.accepted) throw new InternalError(`row conservation broken for ${rep.file}: ${inserted} written, ${removed} removed, ${rep.accepted} accepted`);
     for (const c of present.filter((x) => x.commune)) {
       // codes of merged communes (and municipal arrondissements) → today's commune
       await wh.run(
@@ -773,7 +773,7 @@ async function writeOne(wh: Warehouse, st: Staged, ctx: { period: Period; loadNo
   let counts: WriteCounts;
   if (f.dataset.kind === 'dated') {
     counts = await replaceDated(wh, f.dataset, contract, checks.view, badSet, ctx);
-    if (counts.inserted !== rep.accepted) throw new Error(`row conservation broken for ${rep.file}: ${counts.inserted} inserted, ${rep.accepted} accepted`);
+    if (counts.inserted !== rep.accepted) throw new InternalError(`row conservation broken for ${rep.file}: ${counts.inserted} inserted, ${rep.accepted} accepted`);
   } else {
     counts = await upsertReference(wh, f.dataset, contract, checks.view, badSet, ctx, rep.file);
   }

@@ -21,7 +21,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ident } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
-import { UserError } from '../errors.ts';
+import { EXIT, InternalError, UserError } from '../errors.ts';
 
 export const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
 
@@ -69,7 +69,7 @@ export class CheckFailed extends UserError {
         .slice(0, 3)
         .map((r) => JSON.stringify(r))
         .join(' ')}`,
-      { exitCode: 4 },
+      { exitCode: EXIT.runStopped },
     );
     this.name = 'CheckFailed';
   }
@@ -166,10 +166,10 @@ export function buildOrder(models: Model[]): Model[] {
     const ready = models.filter((m) => !done.has(m.name) && deps.get(m.name)!.every((d) => done.has(d))).sort((a, b) => (rank(a) < rank(b) ? -1 : 1));
     if (ready.length === 0) {
       const left = models.filter((m) => !done.has(m.name)).map((m) => m.name);
-      throw new Error(`models depend on each other in a cycle: ${left.join(', ')}`);
+      throw new InternalError(`models depend on each other in a cycle: ${left.join(', ')}`);
     }
     for (const m of ready) {
-      for (const d of deps.get(m.name)!) if (!byName.has(d)) throw new Error(`model ${m.name} reads unknown model ${d}`);
+      for (const d of deps.get(m.name)!) if (!byName.has(d)) throw new InternalError(`model ${m.name} reads unknown model ${d}`);
       order.push(m);
       done.add(m.name);
     }
