@@ -16,6 +16,7 @@
  */
 import { UserError } from '../errors.ts';
 import { SCOPES, type Figure, type RunProvenance } from './types.ts';
+import { unitDef } from '../indicators/units.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Normalisation and order
@@ -154,16 +155,12 @@ export function figuresToJson(figures: Figure[], prov: RunProvenance): string {
 // ---------------------------------------------------------------------------------------------
 // French formatting
 
-const COUNT_UNITS = new Set(['people', 'persons', 'jobs', 'events', 'suppliers', 'count']);
-
 /**
- * Default number of decimals for a unit: km, EUR and counts of people/things → 0; laps (times
- * round) and fte → 1; any other unit → 2.
+ * Decimals a unit is shown with (src/indicators/units.ts: km, EUR and counts → 0; laps and fte
+ * → 1); 2 for a unit not declared there (the conformance test keeps every published unit declared).
  */
 export function defaultDecimals(unit: string): number {
-  if (unit === 'km' || unit === 'EUR' || COUNT_UNITS.has(unit)) return 0;
-  if (unit === 'laps' || unit === 'fte') return 1;
-  return 2;
+  return unitDef(unit)?.decimals ?? 2;
 }
 
 /** Suffix written after the number by `formatFrench` (only where it helps reading). */
@@ -202,8 +199,9 @@ function frenchNumber(value: number | bigint | null | undefined, unit: string, d
  * A figure formatted for people, in French. Decimal comma, plain space as thousands separator
  * (see `frenchNumber` for why), rounding half away from zero (Intl's default "halfExpand").
  *
- * Default decimals by unit: km → 0 with " km"; laps → 1; EUR → 0 with " €"; people, persons,
- * jobs, events, suppliers, count → 0; fte → 1; other units → 2. Only km and € get a suffix.
+ * Decimals by unit (src/indicators/units.ts): km → 0 with " km"; laps → 1; EUR → 0 with " €";
+ * counts (people, suppliers, events, associations, producers) → 0; fte → 1; an undeclared unit
+ * → 2. Only km and € get a suffix.
  *
  * Worked by hand:
  * - 378000.4 km  → 378000 → "378 000 km"

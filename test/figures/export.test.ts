@@ -156,10 +156,14 @@ describe('formatFrench', () => {
 
   it('formats 0, negatives, 1e6, counts, FTE and explicit decimals', () => {
     expect(formatFrench(0, 'people')).toBe('0');
-    expect(formatFrench(-1234, 'count')).toBe('-1 234');
+    expect(formatFrench(-1234, 'people')).toBe('-1 234');
     expect(formatFrench(-0.3, 'km')).toBe('0 km'); // rounds to zero: no "-0"
     expect(formatFrench(1e6, 'km')).toBe('1 000 000 km');
-    expect(formatFrench(41.6, 'jobs')).toBe('42');
+    expect(formatFrench(41.6, 'people')).toBe('42');
+    // Counts never show decimals, whatever they count (the export wrote "428,00" associations
+    // before units were declared in one place, src/indicators/units.ts).
+    expect(formatFrench(428, 'associations')).toBe('428');
+    expect(formatFrench(15, 'producers')).toBe('15');
     expect(formatFrench(3, 'fte')).toBe('3,0');
     expect(formatFrench(2.25, 'fte')).toBe('2,3'); // 2.25 is exact in binary → half expands up
     expect(formatFrench(1234.5678, 'km', { decimals: 2 })).toBe('1 234,57 km');
