@@ -116,10 +116,9 @@ export function buildProgram(version = ''): Command {
         if (o.format === 'csv') {
           const cols = ['load_id', 'dataset', 'file_name', 'line', 'column_name', 'raw_value', 'reason', 'raw_line'] as const;
           // Values come from the rejected files: a cell a spreadsheet would run as a formula is neutralised.
-          const field = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
-          const q = (v: unknown) => (v === null || v === undefined ? '' : field(neutraliseFormula(String(v))));
-          out(cols.join(','));
-          for (const r of rows) out(cols.map((c) => q(r[c])).join(','));
+          const { csvRow } = await import('../util/csv.ts');
+          out(csvRow(cols));
+          for (const r of rows) out(csvRow(cols.map((c) => (r[c] === null || r[c] === undefined ? null : neutraliseFormula(String(r[c]))))));
           return;
         }
         out(table(rows.map((r) => ({ load: r.load_id, file: r.file_name, line: r.line, column: r.column_name, value: clip(r.raw_value, 30), reason: clip(r.reason, 90) }))));

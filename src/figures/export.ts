@@ -17,6 +17,7 @@
 import { UserError } from '../errors.ts';
 import { SCOPES, type Figure, type RunProvenance } from './types.ts';
 import { unitDef } from '../indicators/units.ts';
+import { csvRow } from '../util/csv.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Normalisation and order
@@ -274,10 +275,6 @@ const HEADER = [
   'méthode',
 ] as const;
 
-function csvField(s: string): string {
-  return /[;"\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /**
  * Figures as CSV for staff opening it in French Excel: `;` separated, UTF-8 with a BOM (else
  * Excel reads accents as Windows-1252), CRLF line ends (also after the last row), French header.
@@ -286,13 +283,13 @@ function csvField(s: string): string {
  * unrounded number with a decimal comma and no thousands separator ("378000,4"), the interval
  * bounds unrounded like `valeur brute`, `secret statistique` "oui"/"non" (value blank when
  * "oui"). Every cell goes through `neutraliseFormula` (so "-3" is written "'-3", see there), then
- * fields containing `;`, `"`, CR or LF are quoted with `"` doubled (RFC 4180).
+ * fields are quoted by the one rule of src/util/csv.ts (`csvField`: `;`, `"`, CR, LF or white space at either end; RFC 4180).
  *
  * `opts.lang`: only French exists today.
  */
 export function figuresToCsv(figures: Figure[], prov: RunProvenance, opts: { lang?: 'fr' } = {}): string {
   void opts;
-  const lines = [HEADER.map(csvField).join(';')];
+  const lines = [csvRow(HEADER, ';')];
   for (const f of prepare(figures, prov)) {
     const cells = [
       f.indicator,
@@ -309,7 +306,7 @@ export function figuresToCsv(figures: Figure[], prov: RunProvenance, opts: { lan
       f.run_id,
       f.method_version,
     ];
-    lines.push(cells.map((c) => csvField(neutraliseFormula(c))).join(';'));
+    lines.push(csvRow(cells.map(neutraliseFormula), ';'));
   }
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
 }

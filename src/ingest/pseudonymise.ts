@@ -15,7 +15,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { headerKey, type Column } from '../contract/columns.ts';
 import { UserError } from '../errors.ts';
-import { withCsv } from '../util/csv.ts';
+import { csvRow, withCsv } from '../util/csv.ts';
 import { identifierWord, personalKind } from './personal.ts';
 
 export const PSEUDONYM_KEY_ENV = 'CAFE_IMPACT_PSEUDONYM_KEY';
@@ -82,7 +82,6 @@ export function pseudonym(secret: Buffer, value: string, kind: ValueKind): strin
   return createHmac('sha256', secret).update(normaliseClear(value, kind), 'utf8').digest('hex').slice(0, 32);
 }
 
-const quote = (f: string, delim: string) => (f.includes(delim) || /["\r\n]/.test(f) || /^\s|\s$/.test(f) ? `"${f.replaceAll('"', '""')}"` : f);
 
 /**
  * Writes the pseudonymised copy of a CSV file: the clear column replaced by the key column
@@ -100,7 +99,7 @@ export async function pseudonymiseCsv(src: string, dst: string, spec: PseudonymS
     const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
     const header = csv.header.map((h, i) => (i === idx ? keyColumn.name : h));
     let line = csv.headerLine;
-    await write(`${'\n'.repeat(csv.headerLine - 1)}${header.map((h) => quote(h, d)).join(d)}\n`);
+    await write(`${'\n'.repeat(csv.headerLine - 1)}${csvRow(header, d)}\n`);
     let rows = 0;
     let kind: ValueKind | undefined;
     for await (const r of csv.records) {
@@ -108,7 +107,7 @@ export async function pseudonymiseCsv(src: string, dst: string, spec: PseudonymS
       const clear = r.fields[idx] ?? '';
       kind ??= clear.trim() ? kindOf(spec.column, clear) : undefined;
       const fields = r.fields.map((f, i) => (i === idx ? (clear.trim() ? pseudonym(secret, clear, kind ?? kindOf(spec.column, clear)) : '') : f));
-      const text = fields.map((f) => quote(f, d)).join(d);
+      const text = csvRow(fields, d);
       await write(`${text}\n`);
       line = r.line + (text.match(/\n/g)?.length ?? 0);
       rows++;

@@ -15,6 +15,7 @@ import { UserError } from '../errors.ts';
 import { ingestFiles, type IngestReport, type Reporter } from '../ingest/ingest.ts';
 import type { Period } from '../period.ts';
 import { IMPORTERS, type ImportOptions, type ImportResult } from './index.ts';
+import { csvRow } from '../util/csv.ts';
 
 export interface ImportRunOptions extends ImportOptions {
   period: Period;
@@ -29,12 +30,6 @@ export interface ImportReport extends IngestReport {
   skippedReasons: Record<string, number>;
 }
 
-const csvField = (v: unknown): string => {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
 export async function importReference(wh: Warehouse, kind: string, file: string, o: ImportRunOptions): Promise<ImportReport> {
   const importer = IMPORTERS[kind];
   if (!importer) throw new UserError(`unknown reference kind "${kind}" (one of ${Object.keys(IMPORTERS).join(', ')})`);
@@ -46,9 +41,9 @@ export async function importReference(wh: Warehouse, kind: string, file: string,
   const path = join(work, `${def.name}.csv`);
   try {
     const out = createWriteStream(path);
-    out.write(`${cols.join(',')}\n`);
+    out.write(`${csvRow(cols)}\n`);
     for (const r of result.rows) {
-      if (!out.write(`${cols.map((c) => csvField(r[c])).join(',')}\n`)) await new Promise<void>((res) => out.once('drain', () => res()));
+      if (!out.write(`${csvRow(cols.map((c) => r[c]))}\n`)) await new Promise<void>((res) => out.once('drain', () => res()));
     }
     await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
     const report = await ingestFiles(wh, [{ dataset: def, path, format: 'csv', source: file }], {

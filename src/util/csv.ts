@@ -348,3 +348,25 @@ export function fieldCountProblem(headerLength: number, rec: CsvRecord): string 
   if (got > headerLength && rec.fields.slice(headerLength).every((f) => f.trim() === '')) return null;
   return `has ${got} fields where the header has ${headerLength} (a stray delimiter or a truncated line)`;
 }
+
+// ---------------------------------------------------------------- writing
+
+/**
+ * One CSV field, the one quoting rule of every file the project writes (figures, rejects,
+ * reference exports, pseudonymised copies): RFC 4180 quotes, with `"` doubled, around a value
+ * holding the delimiter, a quote, CR or LF, or starting or ending with white space (which readers
+ * such as DuckDB and spreadsheets may otherwise trim); null and undefined are an empty field.
+ *
+ *   csvField('a;b', ';') → "a;b" quoted · csvField('say "hi"') → "say ""hi""" · csvField(' 12') → " 12" quoted
+ *   csvField('a;b') → a;b (`;` is not the delimiter) · csvField(null) → (empty) · csvField(2.5) → 2.5
+ */
+export function csvField(v: unknown, delimiter: string = ','): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return s.includes(delimiter) || /["\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** One CSV record (without its line end): `csvField` of each value, joined by the delimiter. */
+export function csvRow(values: readonly unknown[], delimiter: string = ','): string {
+  return values.map((v) => csvField(v, delimiter)).join(delimiter);
+}

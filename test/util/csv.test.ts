@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.ts';
-import { decodeText, detectDelimiter, fieldCountProblem, openCsv, parseCsv, readCsv } from '../../src/util/csv.ts';
+import { decodeText, detectDelimiter, fieldCountProblem, openCsv, parseCsv, readCsv, csvField, csvRow } from '../../src/util/csv.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cafe-ref-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -137,5 +137,36 @@ describe('streaming (openCsv / readCsv in chunks)', () => {
       break;
     }
     await s2.close();
+  });
+});
+
+describe('csvField and csvRow: the one quoting rule of every CSV the project writes', () => {
+  // Expected values by RFC 4180 §2.5–2.7 (quote a field holding the delimiter, a quote or a line
+  // break; double inner quotes), plus white space at either end (which readers may trim).
+  it('quotes only what needs it, for the delimiter in use', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('a;b')).toBe('a;b');
+    expect(csvField('a;b', ';')).toBe('"a;b"');
+    expect(csvField('a,b', ';')).toBe('a,b');
+    expect(csvField('a\tb', '\t')).toBe('"a\tb"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField('cr\r')).toBe('"cr\r"');
+    expect(csvField(' 12')).toBe('" 12"');
+    expect(csvField('12 ')).toBe('"12 "');
+    expect(csvField('')).toBe('');
+    expect(csvField(null)).toBe('');
+    expect(csvField(undefined)).toBe('');
+    expect(csvField(2.5)).toBe('2.5');
+    expect(csvField(0)).toBe('0');
+  });
+  it('a row written then read back by the project\'s reader gives the same values', () => {
+    const values = ['C1', 'Le "Cœur", du village', ' x ', 'a\nb', '', '42'];
+    for (const d of [',', ';', '\t'] as const) {
+      const text = `${csvRow(['a', 'b', 'c', 'd', 'e', 'f'], d)}\n${csvRow(values, d)}\n`;
+      const t = parseCsv(text, { delimiter: d });
+      expect(t.records[0]!.fields, d).toEqual(values);
+    }
   });
 });
