@@ -248,11 +248,14 @@ export async function ingestFiles(
   // and the checks of the files before them (DuckDB): when such a file's turn comes, only
   // DuckDB's read is left. Not for a file of the same size as the one last loaded for the
   // period (it may be unchanged: a no-op must not read it twice).
+  // Each file's size, and the file the warehouse holds for its dataset and period (asked once).
+  const sizes = new Map(order.map((f) => [f.path, statSync(f.source ?? f.path).size]));
+  const previous = new Map<string, LoadedFile | undefined>();
+  if (!opts.dryRun) for (const f of order) previous.set(f.path, await lastLoaded(wh, f.dataset, period));
   const scans = new Map<string, Promise<Awaited<ReturnType<typeof scanText>> | undefined>>();
   let scanChain: Promise<unknown> = Promise.resolve();
   for (const f of order.filter(isDirect)) {
-    const last = opts.dryRun ? undefined : await lastLoaded(wh, f.dataset, period);
-    if (last && last.size_bytes === statSync(f.path).size) continue;
+    if (previous.get(f.path)?.size_bytes === sizes.get(f.path)) continue;
     const p = scanChain.then(async () => ((await headEncoding(f.path)) ? undefined : scanText(f.path, true)));
     p.catch(() => undefined); // awaited in checkOne; never an unhandled rejection
     scans.set(f.path, p);
@@ -277,9 +280,9 @@ export async function ingestFiles(
       CREATE OR REPLACE TEMP TABLE _folder_items (item_id VARCHAR, label VARCHAR, scale_min BIGINT, scale_max BIGINT)`);
     for (const f of order) {
       const factsP = facts.get(f.path)!;
-      const size = statSync(f.source ?? f.path).size;
+      const size = sizes.get(f.path)!;
       // An unchanged file (same dataset, content and period as what the warehouse holds) is a no-op.
-      if (!opts.dryRun && (await isUnchanged(wh, f.dataset, size, factsP, period))) {
+      if (await isUnchanged(previous.get(f.path), size, factsP)) {
         reports.push(emptyReport(f, await factsP, 'unchanged', `same content already loaded for ${period.label}`));
         continue;
       }
@@ -296,7 +299,7 @@ export async function ingestFiles(
         opts.dryRun || f.dataset.people ? undefined : factsP.then((ff) => profiled(`archive ${basename(f.source ?? f.path)}`, () => archiveFile(f.source ?? f.path, ff.sha256, archiveDir)));
       archived?.catch(() => undefined);
       if (archived) archives.push(archived); // a failure waits for the copy before pruning it
-      const st = await checkOne(wh, f, factsP, { period, loadId, loadNo, work, warn, reporter: opts.reporter, scanAhead: scans.get(f.path) }, isDirect(f));
+      const st = await checkOne(wh, f, size, factsP, { period, loadId, loadNo, work, warn, reporter: opts.reporter, scanAhead: scans.get(f.path) }, isDirect(f));
       staged.push(st);
       if (!opts.dryRun && f.dataset.people) {
         archived = archivePeopleFile(f, st.report, st.report.sha256, archiveDir, work);
@@ -457,21 +460,22 @@ function emptyReport(f: FoundFile, ff: { size: number; sha256: string }, status:
   return { dataset: f.dataset.name, file: basename(f.source ?? f.path), path: f.path, format: f.format, size: ff.size, sha256: ff.sha256, read: 0, accepted: 0, rejected: 0, replaced: 0, mappedCommunes: 0, status, message, rejects: [] };
 }
 
-/**
- * The same content is already what the warehouse holds for this dataset and period: the most
- * recent load that wrote it is still loaded and brought this very file for this very period.
- * For dated datasets an unloaded load counts as the most recent writer (its unload removed rows
- * that had replaced the earlier ones, so the earlier file must load again); for reference
- * datasets an unload reopens the versions it closed, so the earlier load is current again.
- */
-async function isUnchanged(wh: Warehouse, def: DatasetDef, size: number, facts: Promise<FileFacts>, period: Period): Promise<boolean> {
-  const last = await lastLoaded(wh, def, period);
+type LoadedFile = { sha256: string; size_bytes: number };
+
+/** The same content is already what the warehouse holds for this dataset and period (`last`, see lastLoaded). */
+async function isUnchanged(last: LoadedFile | undefined, size: number, facts: Promise<FileFacts>): Promise<boolean> {
   // Another size is another content: the hash is not waited for here.
   return last !== undefined && last.size_bytes === size && last.sha256 === (await facts).sha256;
 }
 
-/** The file the most recent load of `def` overlapping `period` brought, if that load is loaded and (dated datasets) was for this very period. */
-async function lastLoaded(wh: Warehouse, def: DatasetDef, period: Period): Promise<{ sha256: string; size_bytes: number } | undefined> {
+/**
+ * The file the most recent load of `def` overlapping `period` brought, if that load is still
+ * loaded and (dated datasets) was for this very period. For dated datasets an unloaded load
+ * counts as the most recent writer (its unload removed rows that had replaced the earlier ones,
+ * so the earlier file must load again); for reference datasets an unload reopens the versions it
+ * closed, so the earlier load is current again.
+ */
+async function lastLoaded(wh: Warehouse, def: DatasetDef, period: Period): Promise<LoadedFile | undefined> {
   const dated = def.kind === 'dated';
   const overlap = dated ? 'AND l.period_start < $3::DATE AND $2::DATE < l.period_end' : 'AND $2::VARCHAR IS NOT NULL AND $3::VARCHAR IS NOT NULL';
   const statuses = dated ? "l.status IN ('loaded', 'unloaded')" : "l.status = 'loaded'";
@@ -516,10 +520,10 @@ async function scanText(path: string, original: boolean): Promise<{ bom: boolean
  *   open uses to delete them (src/db/migrate.ts).
  * Either way: the same rules, reasons and lines.
  */
-async function checkOne(wh: Warehouse, f: FoundFile, facts: Promise<FileFacts>, ctx: Ctx, direct = false): Promise<Staged> {
+async function checkOne(wh: Warehouse, f: FoundFile, size: number, facts: Promise<FileFacts>, ctx: Ctx, direct = false): Promise<Staged> {
   const name = basename(f.path);
   // The size and hash are filled in when the hash pass ends (for CSV files, after the scan).
-  const rep = emptyReport(f, { size: statSync(f.source ?? f.path).size, sha256: '' }, 'loaded');
+  const rep = emptyReport(f, { size, sha256: '' }, 'loaded');
   const hashed = async (): Promise<FileFacts> => {
     const ff = await facts;
     rep.size = ff.size;
