@@ -12,7 +12,11 @@ export { Warehouse, resolveWarehousePath, type OpenOptions } from './db/warehous
 export { ingestFolder, ingestFiles, type IngestOptions, type IngestReport, type FileReport, type RejectRow } from './ingest/ingest.ts';
 export { runPeriod, type RunResult } from './run.ts';
 export { latestRun, runFigures } from './figures/store.ts';
-export { figuresToCsv, figuresToJson, figuresToXlsx } from './figures/export.ts';
+export { figuresToCsv, figuresToJson } from './figures/export.ts';
+export { figuresToWorkbook } from './figures/workbook.ts';
+export { explainIndicator } from './figures/explain.ts';
+export { FAMILIES, INDICATORS, indicatorDef } from './indicators/registry.ts';
+export { formatDate, formatNumber, formatValue } from './format/locale.ts';
 export type { Figure, RunProvenance } from './figures/types.ts';
 export { defaultConfig, loadConfig, type Config } from './config.ts';
 export { parsePeriod, type Period } from './period.ts';

@@ -17,10 +17,13 @@ import { inPeriodSql } from './ingest/write.ts';
 import { ident } from './db/sql.ts';
 import type { Warehouse } from './db/warehouse.ts';
 import { EXIT, UserError } from './errors.ts';
+import { intFiguresModel } from './figures/int-figures.ts';
 import { martFiguresModel } from './figures/mart-figures.ts';
+import type { IndicatorFamily } from './indicators/family.ts';
 import { nearestFacilityModel } from './indicators/nearest-facility.ts';
+import { FAMILIES, suppressionGroups } from './indicators/registry.ts';
 import { emptyQuarters } from './loads.ts';
-import { datasetsRead, loadSqlModels, runModels, type Model, type ModelTiming, type SqlParam } from './models/runner.ts';
+import { datasetsRead, loadSqlModels, MODELS_DIR, runModels, type Model, type ModelTiming, type SqlParam } from './models/runner.ts';
 import { daysIn, quartersOf, type Period } from './period.ts';
 import { codeVersion } from './version.ts';
 
@@ -38,8 +41,14 @@ export interface RunResult {
   figures: number;
 }
 
-export function allModels(): Model[] {
-  return [...loadSqlModels(), nearestFacilityModel, martFiguresModel];
+/**
+ * The models of a run: the SQL files (staging, marts, one figures model per indicator family),
+ * the TypeScript models, and the union of the families' figures with their suppression.
+ * `families` and `modelsDir` are the project's own unless a caller (a test) adds to them.
+ */
+export function allModels(o: { families?: readonly IndicatorFamily[]; modelsDir?: string } = {}): Model[] {
+  const families = o.families ?? FAMILIES;
+  return [...loadSqlModels(o.modelsDir ?? MODELS_DIR), nearestFacilityModel, intFiguresModel(families), martFiguresModel(suppressionGroups(families))];
 }
 
 /** The SQL parameters of the models for a period and a configuration. */
@@ -65,7 +74,15 @@ export function newRunId(now = new Date()): string {
 export async function runPeriod(
   wh: Warehouse,
   period: Period,
-  o: { config: Config; strict?: boolean; onModel?: (t: ModelTiming) => void; onWarning?: (w: RunWarning) => void },
+  o: {
+    config: Config;
+    strict?: boolean;
+    onModel?: (t: ModelTiming) => void;
+    onWarning?: (w: RunWarning) => void;
+    /** The indicator families and the models folder: the project's unless given (tests). */
+    families?: readonly IndicatorFamily[];
+    modelsDir?: string;
+  },
 ): Promise<RunResult> {
   const runId = newRunId();
   const warnings: RunWarning[] = [];
@@ -84,7 +101,7 @@ export async function runPeriod(
   const nCafes = await wh.scalar<number>('SELECT count(*) FROM cafes');
   if (nCafes === 0) throw new UserError('the warehouse holds no café: ingest a cafes file first (cafe-impact ingest <folder> --period …)');
 
-  const models = allModels();
+  const models = allModels({ families: o.families, modelsDir: o.modelsDir });
   let timings: ModelTiming[];
   try {
     timings = await runModels(wh, models, modelParams(period, o.config), o.onModel);

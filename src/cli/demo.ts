@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { parsePeriod } from '../period.ts';
-import { printHeadline } from './figures.ts';
+import { printHeadline } from './headline.ts';
 import { printable } from './format.ts';
 import { out, printIngest, type GlobalOpts } from './shared.ts';
 

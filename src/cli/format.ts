@@ -1,17 +1,23 @@
 /** Plain-text tables and numbers for people reading a terminal. */
+import type { Lang } from '../indicators/family.ts';
 
-const nf = new Intl.NumberFormat('en-GB');
+const formats = new Map<Lang, Intl.NumberFormat>();
 
-export function num(n: number | null | undefined): string {
-  return n === null || n === undefined ? '' : nf.format(n);
+/** A number for a terminal, in the reader's language (English by default: the operational messages are English). */
+export function num(n: number | bigint | null | undefined, lang: Lang = 'en'): string {
+  if (n === null || n === undefined) return '';
+  let f = formats.get(lang);
+  if (!f) formats.set(lang, (f = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 3 })));
+  // French: a plain space between thousands (see src/format/locale.ts)
+  return f.format(n).replace(/[\u202F\u00A0]/g, ' ');
 }
 
-/** A left-aligned text table; columns holding numbers are right-aligned. */
-export function table(rows: Record<string, unknown>[], columns?: string[]): string {
-  if (rows.length === 0) return '(none)';
+/** A left-aligned text table; columns holding numbers are right-aligned, written in `lang`. */
+export function table(rows: Record<string, unknown>[], columns?: string[], lang: Lang = 'en'): string {
+  if (rows.length === 0) return lang === 'fr' ? '(aucun)' : '(none)';
   const cols = columns ?? Object.keys(rows[0]!);
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'number' ? num(v) : printable(String(v)));
-  const numeric = cols.map((c) => rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number'));
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'number' || typeof v === 'bigint' ? num(v, lang) : printable(String(v)));
+  const numeric = cols.map((c) => rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number' || typeof r[c] === 'bigint'));
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (vals: string[]) => vals.map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');

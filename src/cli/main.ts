@@ -16,7 +16,9 @@ import { clip, num, printable, table } from './format.ts';
 import { err, jsonSummary, out, parseThreshold, printIngest, quietOnClosedPipe, withWarehouse } from './shared.ts';
 import { registerReference } from './reference.ts';
 import { registerDemo } from './demo.ts';
+import { registerExplain } from './explain.ts';
 import { registerFigures } from './figures.ts';
+import { registerRun } from './run.ts';
 
 /** `version`: computed (git) only when asked for, by main(). */
 export function buildProgram(version = ''): Command {
@@ -168,7 +170,9 @@ export function buildProgram(version = ''): Command {
     });
 
   registerReference(program);
+  registerRun(program);
   registerFigures(program);
+  registerExplain(program);
   registerDemo(program);
   usageErrors(program, ['cafe-impact']);
   return program;

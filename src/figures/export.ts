@@ -1,5 +1,5 @@
 /**
- * Export of impact figures for staff (CSV, XLSX) and machines (JSON). Pure functions: no
+ * Export of impact figures for staff (CSV; the workbook is workbook.ts) and machines (JSON). Pure functions: no
  * database, no console, no clock.
  *
  * Common rules, whatever the format:
@@ -16,7 +16,10 @@
  */
 import { UserError } from '../errors.ts';
 import { SCOPES, type Figure, type RunProvenance } from './types.ts';
-import { unitDef } from '../indicators/units.ts';
+import { scopeLabel, scopeName } from '../format/labels.ts';
+import { decimalsOf, formatNumber, unitName, type Lang } from '../format/locale.ts';
+import type { IndicatorFamily } from '../indicators/family.ts';
+import { FAMILIES, indicatorsOf } from '../indicators/registry.ts';
 import { csvRow } from '../util/csv.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -82,8 +85,14 @@ function compareFigures(a: CleanFigure, b: CleanFigure): number {
   );
 }
 
-function prepare(figures: Figure[], prov: RunProvenance): CleanFigure[] {
+/** The figures checked against the run's provenance, numbers cleaned, in the one order of every export. */
+export function sortFigures(figures: Figure[], prov: RunProvenance): CleanFigure[] {
   return figures.map((f) => clean(f, prov)).sort(compareFigures);
+}
+
+/** The run's parameters with keys sorted recursively (see `canonical`). */
+export function canonicalParameters(prov: RunProvenance): unknown {
+  return canonical(prov.parameters ?? {});
 }
 
 /**
@@ -115,7 +124,7 @@ function canonical(v: unknown, path = 'parameters'): unknown {
 type CleanInput = { dataset: string; file: string; sha256: string; load_id: string };
 
 /** Inputs in a fixed key order, sorted by dataset, file, load, sha256 (their order carries no meaning). */
-function cleanInputs(prov: RunProvenance): CleanInput[] {
+export function cleanInputs(prov: RunProvenance): CleanInput[] {
   return prov.inputs
     .map((i) => ({ dataset: i.dataset, file: i.file, sha256: i.sha256, load_id: i.load_id }))
     .sort((a, b) => cmpStr(a.dataset, b.dataset) || cmpStr(a.file, b.file) || cmpStr(a.load_id, b.load_id) || cmpStr(a.sha256, b.sha256));
@@ -134,7 +143,7 @@ function cleanInputs(prov: RunProvenance): CleanInput[] {
 export function figuresToJson(figures: Figure[], prov: RunProvenance): string {
   const parameters = canonical(prov.parameters ?? {});
   const inputs = cleanInputs(prov);
-  const rows = prepare(figures, prov).map((f) => ({
+  const rows = sortFigures(figures, prov).map((f) => ({
     indicator: f.indicator,
     scope: f.scope,
     scope_id: f.scope_id,
@@ -154,67 +163,7 @@ export function figuresToJson(figures: Figure[], prov: RunProvenance): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// French formatting
-
-/**
- * Decimals a unit is shown with (src/indicators/units.ts: km, EUR and counts → 0; laps and fte
- * → 1); 2 for a unit not declared there (the conformance test keeps every published unit declared).
- */
-export function defaultDecimals(unit: string): number {
-  return unitDef(unit)?.decimals ?? 2;
-}
-
-/** Suffix written after the number by `formatFrench` (only where it helps reading). */
-function unitSuffix(unit: string): string {
-  if (unit === 'km') return ' km';
-  if (unit === 'EUR') return ' €';
-  return '';
-}
-
-const formatters = new Map<number, Intl.NumberFormat>();
-function frFormatter(decimals: number): Intl.NumberFormat {
-  let f = formatters.get(decimals);
-  if (!f) {
-    f = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
-    formatters.set(decimals, f);
-  }
-  return f;
-}
-
-/**
- * The French number alone, e.g. "378 000" or "9,8"; "" for null. Node's ICU separates thousands
- * with a narrow no-break space (U+202F; U+00A0 in older CLDR): we write a plain space instead,
- * because spreadsheets do not recognise U+202F as a digit separator and many fonts used in
- * funders' documents (Word templates, PDF forms) lack the glyph or render it as a box.
- */
-function frenchNumber(value: number | bigint | null | undefined, unit: string, decimals?: number): string {
-  const n = toNumber(value, 'value');
-  if (n === null) return '';
-  const d = decimals ?? defaultDecimals(unit);
-  const s = frFormatter(d).format(n).replace(/[\u202F\u00A0]/g, ' ');
-  // A small negative rounding to zero gives "-0" (or "-0,0"): show it as zero.
-  return /^-0(,0*)?$/.test(s) ? s.slice(1) : s;
-}
-
-/**
- * A figure formatted for people, in French. Decimal comma, plain space as thousands separator
- * (see `frenchNumber` for why), rounding half away from zero (Intl's default "halfExpand").
- *
- * Decimals by unit (src/indicators/units.ts): km → 0 with " km"; laps → 1; EUR → 0 with " €";
- * counts (people, suppliers, events, associations, producers) → 0; fte → 1; an undeclared unit
- * → 2. Only km and € get a suffix.
- *
- * Worked by hand:
- * - 378000.4 km  → 378000 → "378 000 km"
- * - 9.7549 laps  → 9.7549 rounded to 1 decimal = 9.8 → "9,8"
- * - 1234.5 EUR   → half expands up to 1235 → "1 235 €"
- * - 1e6 km       → "1 000 000 km"; 0 people → "0"; -1234 count → "-1 234"
- * - null (suppressed or not computable) → "" (blank cell)
- */
-export function formatFrench(value: number | bigint | null | undefined, unit: string, opts: { decimals?: number } = {}): string {
-  const s = frenchNumber(value, unit, opts.decimals);
-  return s === '' ? '' : s + unitSuffix(unit);
-}
+// Numbers for people: src/format/locale.ts (the one module; half-up at the unit's decimals)
 
 /**
  * The unrounded number with a decimal comma and no thousands separator ("378000,4"), so that no
@@ -259,207 +208,51 @@ export function neutraliseFormula(cell: string): string {
 // ---------------------------------------------------------------------------------------------
 // CSV and XLSX rows
 
-const HEADER = [
-  'indicateur',
-  'périmètre',
-  'code',
-  'libellé',
-  'période',
-  'valeur',
-  'unité',
-  'valeur brute',
-  'intervalle bas',
-  'intervalle haut',
-  'secret statistique',
-  'run',
-  'méthode',
-] as const;
+const HEADER: Record<Lang, readonly string[]> = {
+  fr: ['indicateur', 'périmètre', 'code', 'libellé', 'période', 'valeur', 'unité', 'valeur brute', 'intervalle bas', 'intervalle haut', 'secret statistique', 'run', 'méthode', 'indicateur (libellé)', 'périmètre (libellé)', 'unité (libellé)'],
+  en: ['indicator', 'scope', 'code', 'label', 'period', 'value', 'unit', 'raw value', 'interval low', 'interval high', 'suppressed', 'run', 'method', 'indicator (label)', 'scope (label)', 'unit (label)'],
+};
 
 /**
- * Figures as CSV for staff opening it in French Excel: `;` separated, UTF-8 with a BOM (else
- * Excel reads accents as Windows-1252), CRLF line ends (also after the last row), French header.
+ * Figures as CSV for staff opening it in a spreadsheet: UTF-8 with a BOM (else Excel reads accents
+ * as Windows-1252), CRLF line ends (also after the last row). French (the default): `;`
+ * separated, decimal comma, French header; English (`lang: 'en'`): `,` separated, decimal point.
  *
- * Columns: `valeur` is the rounded French text without the unit ("378 000"), `valeur brute` the
- * unrounded number with a decimal comma and no thousands separator ("378000,4"), the interval
- * bounds unrounded like `valeur brute`, `secret statistique` "oui"/"non" (value blank when
- * "oui"). Every cell goes through `neutraliseFormula` (so "-3" is written "'-3", see there), then
- * fields are quoted by the one rule of src/util/csv.ts (`csvField`: `;`, `"`, CR, LF or white space at either end; RFC 4180).
- *
- * `opts.lang`: only French exists today.
+ * The machine-friendly columns come first and keep their places (codes, the raw value): `valeur`
+ * is the value rounded half-up at the unit's decimals, without the unit ("378 000",
+ * src/format/locale.ts), `valeur brute` the unrounded number without thousands separator
+ * ("378000,4"), the interval bounds unrounded likewise, `secret statistique` "oui"/"non" (value
+ * blank when "oui"). Then the labels for people: the indicator's declared label, the scope in
+ * words and the unit's name. Every cell goes through `neutraliseFormula` (so "-3" is written
+ * "'-3", see there), then fields are quoted by the one rule of src/util/csv.ts (`csvField`).
  */
-export function figuresToCsv(figures: Figure[], prov: RunProvenance, opts: { lang?: 'fr' } = {}): string {
-  void opts;
-  const lines = [csvRow(HEADER, ';')];
-  for (const f of prepare(figures, prov)) {
+export function figuresToCsv(figures: Figure[], prov: RunProvenance, opts: { lang?: Lang; families?: readonly IndicatorFamily[] } = {}): string {
+  const lang = opts.lang ?? 'fr';
+  const sep = lang === 'fr' ? ';' : ',';
+  const raw = (v: number | null) => (lang === 'fr' ? rawFrench(v) : v === null ? '' : plainDecimal(v));
+  const labels = new Map(indicatorsOf(opts.families ?? FAMILIES).map((d) => [d.id, d.label[lang]]));
+  const yes = lang === 'fr' ? ['oui', 'non'] : ['yes', 'no'];
+  const lines = [csvRow(HEADER[lang], sep)];
+  for (const f of sortFigures(figures, prov)) {
     const cells = [
       f.indicator,
       f.scope,
       f.scope_id ?? '',
       f.scope_label ?? '',
       f.period,
-      frenchNumber(f.value, f.unit),
+      formatNumber(f.value, decimalsOf(f.unit), lang),
       f.unit,
-      rawFrench(f.value),
-      rawFrench(f.ci_low),
-      rawFrench(f.ci_high),
-      f.suppressed ? 'oui' : 'non',
+      raw(f.value),
+      raw(f.ci_low),
+      raw(f.ci_high),
+      f.suppressed ? yes[0]! : yes[1]!,
       f.run_id,
       f.method_version,
+      labels.get(f.indicator) ?? '',
+      f.scope === 'network' ? scopeLabel(f.scope, null, null, lang) : `${scopeName(f.scope, lang)}${lang === 'fr' ? ' : ' : ': '}${scopeLabel(f.scope, f.scope_id, f.scope_label, lang)}`,
+      unitName(f.unit, lang),
     ];
-    lines.push(csvRow(cells.map(neutraliseFormula), ';'));
+    lines.push(csvRow(cells.map(neutraliseFormula), sep));
   }
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
-}
-
-/**
- * Excel number format for a count of decimals. Format codes are stored locale-independently
- * (`,` grouping, `.` decimal point); Excel displays them with the reader's separators, so a
- * French reader sees "378 000" and "9,8".
- */
-function numFmtFor(decimals: number): string {
-  return decimals <= 0 ? '#,##0' : `#,##0.${'0'.repeat(decimals)}`;
-}
-
-/** Rounds like `formatFrench` (Intl, half away from zero) so that the cell equals the CSV text. */
-const plainFormatters = new Map<number, Intl.NumberFormat>();
-function roundLikeIntl(n: number, decimals: number): number {
-  let f = plainFormatters.get(decimals);
-  if (!f) {
-    f = new Intl.NumberFormat('en-US', { useGrouping: false, minimumFractionDigits: decimals, maximumFractionDigits: decimals });
-    plainFormatters.set(decimals, f);
-  }
-  const r = Number(f.format(n));
-  return Object.is(r, -0) ? 0 : r;
-}
-
-/** Characters XML 1.0 forbids: a hostile label containing them would make an unreadable workbook. */
-function xmlSafe(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD');
-}
-
-function text(s: string): string {
-  return xmlSafe(neutraliseFormula(s));
-}
-
-/** A fixed date for workbook properties and zip entries: nothing variable goes into the file. */
-const FIXED_DATE = new Date(0);
-
-/**
- * Figures as an .xlsx workbook (exceljs):
- * - sheet "Chiffres": the CSV's columns; `valeur` is a number cell rounded like the CSV text with
- *   format `#,##0` (0 decimals) or `#,##0.0` (1 decimal)…; `valeur brute` the unrounded number
- *   (General format); interval bounds unrounded with the value's format; text cells neutralised;
- *   header bold and frozen, auto-filter, fixed column widths.
- * - sheet "Provenance": run, period, method, code version, each parameter (dotted path, keys
- *   sorted) and each input (dataset, file, sha256, load).
- *
- * Deterministic: workbook dates fixed, and the zip entries' timestamps (which JSZip takes from
- * the clock) are rewritten to 1980-01-01, so the same input gives byte-identical files.
- */
-export async function figuresToXlsx(figures: Figure[], prov: RunProvenance): Promise<Buffer> {
-  const rows = prepare(figures, prov);
-  // exceljs is large: loaded when a workbook is written, not when the CLI starts
-  const { default: ExcelJS } = await import('exceljs');
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'cafe-impact';
-  wb.lastModifiedBy = 'cafe-impact';
-  wb.created = FIXED_DATE;
-  wb.modified = FIXED_DATE;
-
-  const ws = wb.addWorksheet('Chiffres', { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
-  const widths = [28, 12, 14, 32, 10, 14, 10, 18, 16, 16, 18, 26, 10];
-  ws.columns = HEADER.map((h, i) => ({ header: h, key: `c${i}`, width: widths[i] }));
-  ws.getRow(1).font = { bold: true, name: 'Calibri', size: 11 };
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: HEADER.length } };
-
-  for (const f of rows) {
-    const d = defaultDecimals(f.unit);
-    const row = ws.addRow([
-      text(f.indicator),
-      text(f.scope),
-      f.scope_id === null ? null : text(f.scope_id),
-      f.scope_label === null ? null : text(f.scope_label),
-      text(f.period),
-      f.value === null ? null : roundLikeIntl(f.value, d),
-      text(f.unit),
-      f.value,
-      f.ci_low,
-      f.ci_high,
-      f.suppressed ? 'oui' : 'non',
-      text(f.run_id),
-      text(f.method_version),
-    ]);
-    const fmt = numFmtFor(d);
-    row.getCell(6).numFmt = fmt;
-    row.getCell(9).numFmt = fmt;
-    row.getCell(10).numFmt = fmt;
-  }
-
-  const ps = wb.addWorksheet('Provenance', { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
-  ps.columns = [
-    { header: 'rubrique', key: 'a', width: 16 },
-    { header: 'clé', key: 'b', width: 30 },
-    { header: 'valeur', key: 'c', width: 68 },
-    { header: '', key: 'd', width: 26 },
-  ];
-  ps.getRow(1).font = { bold: true, name: 'Calibri', size: 11 };
-  ps.addRow(['run', 'run_id', text(prov.run_id)]);
-  ps.addRow(['run', 'période', text(prov.period)]);
-  ps.addRow(['run', 'méthode', text(prov.method_version)]);
-  ps.addRow(['run', 'version du code', text(prov.code_version)]);
-  for (const [key, value] of flattenParameters(canonical(prov.parameters ?? {}))) {
-    ps.addRow(['paramètre', text(key), typeof value === 'number' ? value : text(typeof value === 'string' ? value : JSON.stringify(value))]);
-  }
-  ps.addRow([]);
-  const inputsHeader = ps.addRow(['entrée', 'jeu de données', 'fichier', 'sha256', 'chargement']);
-  inputsHeader.font = { bold: true, name: 'Calibri', size: 11 };
-  for (const i of cleanInputs(prov)) {
-    ps.addRow(['entrée', text(i.dataset), text(i.file), text(i.sha256), text(i.load_id)]);
-  }
-  ps.getColumn(5).width = 26;
-
-  const buf = Buffer.from(await wb.xlsx.writeBuffer());
-  return fixZipTimestamps(buf);
-}
-
-/** Parameters as [dotted path, leaf] pairs; arrays and empty objects are leaves (shown as JSON). */
-function flattenParameters(v: unknown, prefix = ''): [string, unknown][] {
-  if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0) {
-    return Object.entries(v).flatMap(([k, x]) => flattenParameters(x, prefix ? `${prefix}.${k}` : k));
-  }
-  return prefix ? [[prefix, v]] : [];
-}
-
-/**
- * Sets every entry's DOS modification time in a zip to 1980-01-01 00:00 (the DOS epoch), in both
- * the local headers and the central directory. Headers are not covered by the CRC, so the
- * archive stays valid.
- */
-function fixZipTimestamps(zip: Buffer): Buffer {
-  const out = Buffer.from(zip);
-  const DOS_TIME = 0;
-  const DOS_DATE = (0 << 9) | (1 << 5) | 1; // year 1980 + 0, month 1, day 1
-  // End of central directory: signature 0x06054b50, within the last 65 557 bytes.
-  let eocd = -1;
-  for (let i = out.length - 22; i >= Math.max(0, out.length - 65557); i--) {
-    if (out.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error('xlsx: end of central directory not found');
-  const count = out.readUInt16LE(eocd + 10);
-  let p = out.readUInt32LE(eocd + 16);
-  for (let n = 0; n < count; n++) {
-    if (out.readUInt32LE(p) !== 0x02014b50) throw new Error('xlsx: bad central directory entry');
-    out.writeUInt16LE(DOS_TIME, p + 12);
-    out.writeUInt16LE(DOS_DATE, p + 14);
-    const local = out.readUInt32LE(p + 42);
-    if (out.readUInt32LE(local) !== 0x04034b50) throw new Error('xlsx: bad local file header');
-    out.writeUInt16LE(DOS_TIME, local + 10);
-    out.writeUInt16LE(DOS_DATE, local + 12);
-    p += 46 + out.readUInt16LE(p + 28) + out.readUInt16LE(p + 30) + out.readUInt16LE(p + 32);
-  }
-  return out;
 }

@@ -9,7 +9,8 @@ import type { Warehouse } from '../db/warehouse.ts';
 import type { TsModel } from '../models/runner.ts';
 import { complementaryCells, type CafeGeography, type SuppressionCell } from './suppression.ts';
 
-export const martFiguresModel: TsModel = {
+/** `groups`: indicators suppressed with one pattern (suppressionGroups of the families). */
+export const martFiguresModel = (groups: readonly (readonly string[])[]): TsModel => ({
   type: 'ts',
   name: 'mart_figures',
   layer: 'marts',
@@ -27,7 +28,7 @@ export const martFiguresModel: TsModel = {
   async build(wh: Warehouse) {
     const cells = await wh.all<SuppressionCell>('SELECT indicator, scope, scope_id, value, suppressed FROM int_figures');
     const geography = await wh.all<CafeGeography>('SELECT cafe_id, department, region FROM stg_cafes');
-    const hide = complementaryCells(cells, geography);
+    const hide = complementaryCells(cells, geography, groups);
     await wh.run('CREATE OR REPLACE TEMP TABLE _complements (indicator VARCHAR, scope VARCHAR, scope_id VARCHAR)');
     const app = await wh.conn.createAppender('_complements', 'main', 'temp');
     for (const c of hide) {
@@ -47,4 +48,4 @@ export const martFiguresModel: TsModel = {
       LEFT JOIN _complements c ON c.indicator = f.indicator AND c.scope = f.scope AND c.scope_id IS NOT DISTINCT FROM f.scope_id;
       DROP TABLE _complements`);
   },
-};
+});

@@ -3,9 +3,15 @@ import type { Warehouse } from '../db/warehouse.ts';
 import { UserError } from '../errors.ts';
 import type { Figure, RunProvenance } from './types.ts';
 
-export async function latestRun(wh: Warehouse, period: string): Promise<RunProvenance & { warnings: { code: string; subject: string | null; message: string }[] }> {
-  const r = await wh.one<{ run_id: string; method_version: string; code_version: string; parameters: string; inputs: string }>(
-    `SELECT run_id, method_version, code_version, parameters::VARCHAR AS parameters, inputs::VARCHAR AS inputs
+export interface RunRecord extends RunProvenance {
+  /** When the run started, ISO 8601 (UTC). */
+  started_at: string;
+  warnings: { code: string; subject: string | null; message: string }[];
+}
+
+export async function latestRun(wh: Warehouse, period: string): Promise<RunRecord> {
+  const r = await wh.one<{ run_id: string; method_version: string; code_version: string; parameters: string; inputs: string; started_ms: number | bigint }>(
+    `SELECT run_id, method_version, code_version, parameters::VARCHAR AS parameters, inputs::VARCHAR AS inputs, epoch_ms(started_at) AS started_ms
      FROM runs WHERE period = $1 AND status = 'succeeded' ORDER BY started_at DESC, run_id DESC LIMIT 1`,
     [period],
   );
@@ -14,7 +20,7 @@ export async function latestRun(wh: Warehouse, period: string): Promise<RunProve
     'SELECT code, subject, message FROM run_warnings WHERE run_id = $1 ORDER BY code, subject',
     [r.run_id],
   );
-  return { run_id: r.run_id, period, method_version: r.method_version, code_version: r.code_version, parameters: JSON.parse(r.parameters), inputs: JSON.parse(r.inputs), warnings };
+  return { run_id: r.run_id, period, started_at: new Date(Number(r.started_ms)).toISOString(), method_version: r.method_version, code_version: r.code_version, parameters: JSON.parse(r.parameters), inputs: JSON.parse(r.inputs), warnings };
 }
 
 export async function runFigures(wh: Warehouse, runId: string): Promise<Figure[]> {

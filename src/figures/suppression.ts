@@ -1,6 +1,6 @@
 /**
  * Secondary (complementary) suppression: after the primary rule has hidden the small cells
- * (counts of fewer than `disclosure.min_cell` people, `int_figures.sql`), hide enough other cells
+ * (counts of fewer than `disclosure.min_cell` people, src/figures/int-figures.ts), hide enough other cells
  * that no hidden cell can be computed back by adding and subtracting published cells of the same
  * indicator and period. Pure: no database, no clock; the same cells give the same choice.
  *
@@ -39,7 +39,8 @@
  * region), the only way to keep that region secret.
  *
  * Families. `jobs.fte` describes the same people as `jobs.headcount` and is suppressed with it:
- * indicators of a family share one pattern, chosen on the first one's values.
+ * indicators of a group (`groups`, declared as a family's `suppressTogether`) share one pattern,
+ * chosen on the first one's values.
  */
 import { InternalError } from '../errors.ts';
 
@@ -74,8 +75,11 @@ export interface LinkedGroup {
   children: string[];
 }
 
-/** Indicators sharing one suppression pattern; the first one's values rank the candidates. */
-export const SUPPRESSION_FAMILIES: readonly (readonly string[])[] = [['jobs.headcount', 'jobs.fte']];
+/**
+ * Indicators sharing one suppression pattern (the first one's values rank the candidates) are
+ * declared with their family (`suppressTogether`, src/indicators/family.ts) and passed in as
+ * `groups` (`suppressionGroups()` of src/indicators/registry.ts).
+ */
 
 /** One-level breakdowns of the network (their cells add up to it, or bound it). */
 export const NETWORK_BREAKDOWNS = ['model', 'stage', 'contract', 'programme', 'service'] as const;
@@ -171,7 +175,7 @@ export function completePattern(cells: Map<string, PatternCell>, groups: LinkedG
 export function complementaryCells(
   cells: SuppressionCell[],
   geography: CafeGeography[],
-  families: readonly (readonly string[])[] = SUPPRESSION_FAMILIES,
+  families: readonly (readonly string[])[] = [],
 ): CellRef[] {
   const familyOf = new Map<string, readonly string[]>();
   for (const f of families) for (const i of f) familyOf.set(i, f);
@@ -216,8 +220,8 @@ export function complementaryCells(
 }
 
 /** The figures with the complementary cells hidden too (value null, `suppressed = true`). */
-export function applySecondarySuppression<T extends SuppressionCell>(figures: T[], geography: CafeGeography[]): T[] {
-  const hide = new Set(complementaryCells(figures, geography).map((c) => `${c.period ?? ''}\u0001${c.indicator}\u0001${cellKey(c.scope, c.scope_id)}`));
+export function applySecondarySuppression<T extends SuppressionCell>(figures: T[], geography: CafeGeography[], groups: readonly (readonly string[])[] = []): T[] {
+  const hide = new Set(complementaryCells(figures, geography, groups).map((c) => `${c.period ?? ''}\u0001${c.indicator}\u0001${cellKey(c.scope, c.scope_id)}`));
   return figures.map((f) =>
     hide.has(`${f.period ?? ''}\u0001${f.indicator}\u0001${cellKey(f.scope, f.scope_id)}`) ? { ...f, value: null, suppressed: true } : f,
   );

@@ -1,6 +1,7 @@
 /**
- * SQL models: `models/staging/*.sql` then `models/marts/*.sql`, one model per file, materialized
- * as a table named after the file. Each file states its grain and its checks in a header:
+ * SQL models: `models/staging/*.sql`, `models/marts/*.sql`, then `models/figures/*.sql` (one figures
+ * model per indicator family, src/indicators/family.ts), one model per file, materialized as a table
+ * named after the file. Each file states its grain and its checks in a header:
  *
  *   -- grain: one row per café × service
  *   -- check not_null: cafe_id, service
@@ -25,6 +26,9 @@ import { EXIT, InternalError, UserError } from '../errors.ts';
 
 export const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
 
+export const LAYERS = ['staging', 'marts', 'figures'] as const;
+export type Layer = (typeof LAYERS)[number];
+
 export type Check =
   | { kind: 'not_null'; columns: string[] }
   | { kind: 'unique'; columns: string[] }
@@ -33,7 +37,7 @@ export type Check =
 
 export interface ModelMeta {
   name: string;
-  layer: 'staging' | 'marts';
+  layer: Layer;
   grain: string;
   description: string;
   checks: Check[];
@@ -79,7 +83,8 @@ export class CheckFailed extends UserError {
 export function parseSqlModel(path: string): SqlModel {
   const text = readFileSync(path, 'utf8');
   const name = basename(path, '.sql');
-  const layer = basename(dirname(path)) === 'marts' ? 'marts' : 'staging';
+  const dir = basename(dirname(path));
+  const layer: Layer = (LAYERS as readonly string[]).includes(dir) ? (dir as Layer) : 'staging';
   const checks: Check[] = [];
   const description: string[] = [];
   let grain = '';
@@ -110,7 +115,7 @@ function parseCheck(model: string, kind: string, arg: string): Check {
 
 export function loadSqlModels(dir = MODELS_DIR): SqlModel[] {
   const out: SqlModel[] = [];
-  for (const layer of ['staging', 'marts']) {
+  for (const layer of LAYERS) {
     const d = join(dir, layer);
     for (const f of readdirSync(d).filter((x) => x.endsWith('.sql')).sort()) out.push(parseSqlModel(join(d, f)));
   }
@@ -161,7 +166,7 @@ export function buildOrder(models: Model[]): Model[] {
   const byName = new Map(models.map((m) => [m.name, m]));
   const done = new Set<string>();
   const order: Model[] = [];
-  const rank = (m: Model) => `${m.layer === 'staging' ? 0 : 1}${m.name}`;
+  const rank = (m: Model) => `${LAYERS.indexOf(m.layer)}${m.name}`;
   while (order.length < models.length) {
     const ready = models.filter((m) => !done.has(m.name) && deps.get(m.name)!.every((d) => done.has(d))).sort((a, b) => (rank(a) < rank(b) ? -1 : 1));
     if (ready.length === 0) {

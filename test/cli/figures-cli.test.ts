@@ -20,7 +20,11 @@ describe('cafe-impact run / figures / explain', () => {
   it('run prints the headline figures and exits 0', async () => {
     const r = await cli('--warehouse', wh, 'run', '--period', '2023');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/km_saved\.bread\s+378 063 km/);
+    // French by default: the declared label, the value with its unit once
+    expect(r.stdout).toMatch(/Kilomètres évités — pain\s+378 063 km\n/);
+    expect(r.stdout).toContain('Chiffres clés 2023 (calcul R');
+    const en = await cli('--warehouse', wh, 'run', '--period', '2023', '--lang', 'en');
+    expect(en.stdout).toMatch(/Kilometres saved — bread\s+378,063 km\n/);
     expect(r.stderr).toContain('warning: no cash facility in the warehouse for 1 café');
   });
 
@@ -49,7 +53,7 @@ describe('cafe-impact run / figures / explain', () => {
     expect((await cli('--warehouse', wh, 'figures', '--period', '2023', '--format', 'xlsx', '--output', out)).code).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync(out) as unknown as ArrayBuffer);
-    const sheet = wb.getWorksheet('Chiffres')!;
+    const sheet = wb.getWorksheet('Kilomètres évités')!;
     const texts: string[] = [];
     sheet.eachRow((row) => row.eachCell((c) => typeof c.value === 'string' && texts.push(c.value)));
     expect(texts.some((t) => t.startsWith('=HYPERLINK'))).toBe(false);
@@ -58,10 +62,14 @@ describe('cafe-impact run / figures / explain', () => {
 
   it('explain km_saved shows the formula, the parameters, the input files and each café’s nearest facility', async () => {
     const r = await cli('--warehouse', wh, 'explain', 'km_saved.bread', '--period', '2023');
-    expect(r.stdout).toContain('Formula: as km_saved, service = bread');
+    expect(r.stdout).toContain('Formule : comme km_saved, service = bread');
     expect(r.stdout).toContain('"earth_radius_km":6371.0088');
     expect(r.stdout).toMatch(/service_uses\s+service_uses\.csv\s+[0-9a-f]{16}/);
-    expect(r.stdout).toMatch(/C1\s+=HYPERLINK\("http:\/\/x"\)\s+bread\s+cafe\s+B1\s+test\s+11\.12\s+34,000\s+378,063\.3\s+ok/);
+    // French numbers: 11.119508 km rounded by explain to 11.12 → "11,12"; 34 000 uses; 378 063,3 km
+    expect(r.stdout).toMatch(/C1\s+=HYPERLINK\("http:\/\/x"\)\s+bread\s+cafe\s+B1\s+test\s+11,12\s+34 000\s+378 063,3\s+ok/);
+    const en = await cli('--warehouse', wh, 'explain', 'km_saved.bread', '--period', '2023', '--lang', 'en');
+    expect(en.stdout).toContain('Formula: as km_saved, service = bread');
+    expect(en.stdout).toMatch(/\s+11\.12\s+34,000\s+378,063\.3\s+ok/);
     expect((await cli('--warehouse', wh, 'explain', 'nope', '--period', '2023')).code).toBe(2);
   });
 });

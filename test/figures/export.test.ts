@@ -2,9 +2,8 @@
  * Export of figures: JSON for machines, CSV and XLSX for staff. Expected values are worked out
  * by hand in the comments, not copied from the code's output.
  */
-import { describe, expect, it, vi } from 'vitest';
-import ExcelJS from 'exceljs';
-import { figuresToCsv, figuresToJson, figuresToXlsx, formatFrench, neutraliseFormula } from '../../src/figures/export.ts';
+import { describe, expect, it } from 'vitest';
+import { figuresToCsv, figuresToJson, neutraliseFormula } from '../../src/figures/export.ts';
 import type { Figure, RunProvenance } from '../../src/figures/types.ts';
 
 const SHA_A = 'a'.repeat(64);
@@ -138,43 +137,6 @@ describe('figuresToJson', () => {
   });
 });
 
-describe('formatFrench', () => {
-  it('formats the documented examples', () => {
-    // 378000.4 → 0 decimals → 378000 → "378 000" + " km".
-    expect(formatFrench(378000.4, 'km')).toBe('378 000 km');
-    // 9.7549 → 1 decimal → 9.8 (second decimal 5 ≥ 5) → "9,8".
-    expect(formatFrench(9.7549, 'laps')).toBe('9,8');
-    // 1234.5 → half expands to 1235 → "1 235 €".
-    expect(formatFrench(1234.5, 'EUR')).toBe('1 235 €');
-  });
-
-  it('uses a plain space, never U+202F or U+00A0', () => {
-    const s = formatFrench(1234567.891, 'EUR');
-    expect(s).toBe('1 234 568 €');
-    expect(s).not.toMatch(/[\u202F\u00A0]/);
-  });
-
-  it('formats 0, negatives, 1e6, counts, FTE and explicit decimals', () => {
-    expect(formatFrench(0, 'people')).toBe('0');
-    expect(formatFrench(-1234, 'people')).toBe('-1 234');
-    expect(formatFrench(-0.3, 'km')).toBe('0 km'); // rounds to zero: no "-0"
-    expect(formatFrench(1e6, 'km')).toBe('1 000 000 km');
-    expect(formatFrench(41.6, 'people')).toBe('42');
-    // Counts never show decimals, whatever they count (the export wrote "428,00" associations
-    // before units were declared in one place, src/indicators/units.ts).
-    expect(formatFrench(428, 'associations')).toBe('428');
-    expect(formatFrench(15, 'producers')).toBe('15');
-    expect(formatFrench(3, 'fte')).toBe('3,0');
-    expect(formatFrench(2.25, 'fte')).toBe('2,3'); // 2.25 is exact in binary → half expands up
-    expect(formatFrench(1234.5678, 'km', { decimals: 2 })).toBe('1 234,57 km');
-    expect(formatFrench(5n, 'people')).toBe('5');
-  });
-
-  it('leaves null blank', () => {
-    expect(formatFrench(null, 'km')).toBe('');
-  });
-});
-
 describe('neutraliseFormula', () => {
   it('prefixes = + - @ tab and CR with a quote, and nothing else', () => {
     expect(neutraliseFormula('=1+1')).toBe("'=1+1");
@@ -197,23 +159,25 @@ describe('figuresToCsv', () => {
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/\n/); // no bare LF
     expect(lines[0]).toBe(
-      'indicateur;périmètre;code;libellé;période;valeur;unité;valeur brute;intervalle bas;intervalle haut;secret statistique;run;méthode',
+      'indicateur;périmètre;code;libellé;période;valeur;unité;valeur brute;intervalle bas;intervalle haut;secret statistique;run;méthode;indicateur (libellé);périmètre (libellé);unité (libellé)',
     );
     expect(lines).toHaveLength(1 + FIGS.length + 1); // header, 8 rows, '' after the last CRLF
   });
 
   it('writes the rounded French value, the unit apart, and the raw value with a decimal comma', () => {
     // Network row first: 378000.4 → "378 000"; raw "378000,4"; interval 350000.25 / 401000.75.
-    expect(lines[1]).toBe('km_avoided;network;;;2024;378 000;km;378000,4;350000,25;401000,75;non;run-2024-01;m1.0');
+    // The label columns follow: km_avoided is no declared indicator (no label); the network in
+    // words; the unit's French name.
+    expect(lines[1]).toBe('km_avoided;network;;;2024;378 000;km;378000,4;350000,25;401000,75;non;run-2024-01;m1.0;;Ensemble du réseau;km');
   });
 
   it('neutralises hostile labels and quotes ; and "', () => {
     // C1: label with ; and " → quoted, quotes doubled; value -3 → "'-3" (documented).
-    expect(lines[4]).toBe(`km_avoided;cafe;C1;"Le Café; ""du"" Coin";2024;'-3;km;'-3;;;non;run-2024-01;m1.0`);
+    expect(lines[4]).toBe(`km_avoided;cafe;C1;"Le Café; ""du"" Coin";2024;'-3;km;'-3;;;non;run-2024-01;m1.0;;"Café : Le Café; ""du"" Coin";km`);
     // C10: "=1+1" → "'=1+1"; 9000.5 → half expands to 9001 → "9 001".
-    expect(lines[5]).toBe("km_avoided;cafe;C10;'=1+1;2024;9 001;km;9000,5;;;non;run-2024-01;m1.0");
+    expect(lines[5]).toBe("km_avoided;cafe;C10;'=1+1;2024;9 001;km;9000,5;;;non;run-2024-01;m1.0;;Café : =1+1;km");
     // C2: "@SUM(A1)" → "'@SUM(A1)".
-    expect(lines[6]).toBe("people_reached;cafe;C2;'@SUM(A1);2024;12;people;12;;;non;run-2024-01;m1.0");
+    expect(lines[6]).toBe("people_reached;cafe;C2;'@SUM(A1);2024;12;people;12;;;non;run-2024-01;m1.0;;Café : @SUM(A1);personnes");
     // C3 "+33 Bar", C4 "-Tabac-" neutralised too.
     expect(lines[7]).toContain(";'+33 Bar;");
     expect(lines[8]).toContain(";'-Tabac-;");
@@ -221,8 +185,8 @@ describe('figuresToCsv', () => {
 
   it('blanks suppressed values and says "oui"', () => {
     // C3 carried value 4 despite suppressed: nothing of it shows.
-    expect(lines[7]).toBe("people_reached;cafe;C3;'+33 Bar;2024;;people;;;;oui;run-2024-01;m1.0");
-    expect(lines[8]).toBe("people_reached;cafe;C4;'-Tabac-;2024;;people;;;;oui;run-2024-01;m1.0");
+    expect(lines[7]).toBe("people_reached;cafe;C3;'+33 Bar;2024;;people;;;;oui;run-2024-01;m1.0;;Café : +33 Bar;personnes");
+    expect(lines[8]).toBe("people_reached;cafe;C4;'-Tabac-;2024;;people;;;;oui;run-2024-01;m1.0;;Café : -Tabac-;personnes");
   });
 
   it('quotes a label containing a newline', () => {
@@ -235,78 +199,16 @@ describe('figuresToCsv', () => {
     expect(out).toContain(';0,00000015;'); // 1.5e-7
     expect(out).toContain(';2000000000000000000000;'); // 2e21
   });
-});
 
-describe('figuresToXlsx', () => {
-  async function read(buf: Buffer): Promise<ExcelJS.Workbook> {
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
-    return wb;
-  }
-
-  it('stores values as numbers with a locale-independent format, text neutralised', async () => {
-    const wb = await read(await figuresToXlsx(FIGS, prov));
-    const ws = wb.getWorksheet('Chiffres')!;
-    expect(ws.getRow(1).getCell(6).value).toBe('valeur');
-    expect(ws.getRow(1).getCell(1).font?.bold).toBe(true);
-    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(ws.getColumn(4).width).toBe(32);
-
-    // Row 2: network km. valeur = 378000 (rounded like the CSV), raw 378000.4.
-    const v = ws.getRow(2).getCell(6);
-    expect(typeof v.value).toBe('number');
-    expect(v.value).toBe(378000);
-    expect(v.numFmt).toBe('#,##0');
-    expect(ws.getRow(2).getCell(8).value).toBe(378000.4);
-    expect(ws.getRow(2).getCell(9).value).toBe(350000.25);
-
-    // Row 5: C1, negative number stays a number (no quote in XLSX), label quoted text.
-    expect(ws.getRow(5).getCell(6).value).toBe(-3);
-    expect(ws.getRow(5).getCell(4).value).toBe('Le Café; "du" Coin');
-    // Row 6: C10, hostile label neutralised.
-    expect(ws.getRow(6).getCell(4).value).toBe("'=1+1");
-    expect(ws.getRow(6).getCell(4).type).toBe(ExcelJS.ValueType.String);
-    // Row 7: C2 "@SUM(A1)".
-    expect(ws.getRow(7).getCell(4).value).toBe("'@SUM(A1)");
-    // Row 8: C3 suppressed: blank value and raw, "oui".
-    expect(ws.getRow(8).getCell(6).value).toBeNull();
-    expect(ws.getRow(8).getCell(8).value).toBeNull();
-    expect(ws.getRow(8).getCell(11).value).toBe('oui');
-  });
-
-  it('uses #,##0.0 for one decimal', async () => {
-    const wb = await read(await figuresToXlsx([fig({ indicator: 'laps', value: 9.7549, unit: 'laps' })], prov));
-    const c = wb.getWorksheet('Chiffres')!.getRow(2).getCell(6);
-    expect(c.value).toBe(9.8); // 9.7549 → 9.8
-    expect(c.numFmt).toBe('#,##0.0');
-    expect(wb.getWorksheet('Chiffres')!.getRow(2).getCell(8).value).toBe(9.7549);
-  });
-
-  it('lists the run, parameters and inputs with their sha256 on the Provenance sheet', async () => {
-    const wb = await read(await figuresToXlsx(FIGS, prov));
-    const ps = wb.getWorksheet('Provenance')!;
-    const rows: unknown[][] = [];
-    ps.eachRow((r) => rows.push((r.values as unknown[]).slice(1)));
-    expect(rows).toContainEqual(['run', 'run_id', 'run-2024-01']);
-    expect(rows).toContainEqual(['run', 'période', '2024']);
-    expect(rows).toContainEqual(['run', 'méthode', 'm1.0']);
-    expect(rows).toContainEqual(['run', 'version du code', 'abc1234']);
-    expect(rows).toContainEqual(['paramètre', 'car.emission_g_per_km', 193]);
-    expect(rows).toContainEqual(['paramètre', 'agencies', '["b","a"]']);
-    expect(rows).toContainEqual(['entrée', 'cafes', 'cafes.csv', SHA_A, 'L1']);
-    expect(rows).toContainEqual(['entrée', 'visits', 'visits-2024.csv', SHA_B, 'L2']);
-  });
-
-  it('is byte-identical whatever the clock and the input order', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    try {
-      vi.setSystemTime(new Date('2024-03-01T10:00:00Z'));
-      const a = await figuresToXlsx(FIGS, prov);
-      vi.setSystemTime(new Date('2031-12-25T23:59:58Z'));
-      const b = await figuresToXlsx(shuffled(FIGS), prov);
-      expect(b.equals(a)).toBe(true);
-    } finally {
-      vi.useRealTimers();
-    }
+  it('gains the declared labels, in French or English', () => {
+    // A declared indicator: its label comes from its family (src/indicators/families/km.ts); the
+    // model code in words (src/format/labels.ts); the unit's name (src/indicators/units.ts).
+    const f = fig({ indicator: 'km_saved.bread', scope: 'model', scope_id: 'associative', scope_label: 'associative', value: 376789.4 });
+    const fr = figuresToCsv([f], prov).slice(1).split('\r\n')[1];
+    expect(fr).toBe('km_saved.bread;model;associative;associative;2024;376 789;km;376789,4;;;non;run-2024-01;m1.0;Kilomètres évités — pain;Modèle : associatif;km');
+    // English: comma-separated, decimal point, English header and labels.
+    const en = figuresToCsv([f], prov, { lang: 'en' }).slice(1).split('\r\n');
+    expect(en[0]).toBe('indicator,scope,code,label,period,value,unit,raw value,interval low,interval high,suppressed,run,method,indicator (label),scope (label),unit (label)');
+    expect(en[1]).toBe('km_saved.bread,model,associative,associative,2024,"376,789",km,376789.4,,,no,run-2024-01,m1.0,Kilometres saved — bread,Model: associative,km');
   });
 });

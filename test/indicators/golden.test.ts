@@ -12,78 +12,13 @@ import { figuresToJson } from '../../src/figures/export.ts';
 import { latestRun, runFigures } from '../../src/figures/store.ts';
 import { parsePeriod } from '../../src/period.ts';
 import { runPeriod } from '../../src/run.ts';
+import { CAFES, ingestGolden, USES } from '../helpers/golden-network.ts';
 import { folder, ingest, tempWarehouse } from '../helpers/warehouse.ts';
 
 const R = 6371.0088;
 const deg = (d: number) => (R * d * Math.PI) / 180; // along a meridian
 
-// Two cafés in real communes of the Marne (51) / Haute-Marne (52) — Grand Est (44); C3 in the Ain (01) — Auvergne-Rhône-Alpes (84).
-const CAFES = [
-  'cafe_id,name,commune_insee,lat,lon,model,stage,opened_on',
-  'C1,Café Un,51356,48.0,4.0,associative,operating,2021-01-01',
-  'C2,Café Deux,52448,48.0,5.0,entrepreneurial,operating,2021-01-01',
-  'C3,Café Trois,01001,46.0,5.0,participative,opening,2023-01-01',
-].join('\n');
-
-const FACILITIES = [
-  'facility_id,service,lat,lon,source',
-  'B1,bread,48.1,4.0,test', // 0.1° north of C1: 11.119508 km
-  'B2,bread,48.0003,4.0,test', // 33 m from C1: the café itself, skipped
-  'B3,bread,47.95,5.0,test', // 0.05° south of C2: 5.559754 km
-  'B4,bread,46.2,5.0,test', // 0.2° north of C3: 22.239016 km
-  'P1,post,48.3,4.0,test', // 0.3° north of C1: 33.358524 km; C2: farther than P2; C3: nearest post
-  'P2,post,48.1,5.0,test', // 0.1° north of C2: 11.119508 km
-].join('\n');
-// no cash facility at all: km_saved.cash cannot be computed, and the run must say so
-
-const USES = [
-  'cafe_id,date,service,uses',
-  'C1,2023-02-01,bread,10',
-  'C1,2023-05-01,bread,5', // C1 bread: 15 uses
-  'C1,2023-05-01,post,2',
-  'C2,2023-03-01,bread,20',
-  'C2,2023-03-01,cash,7', // no cash facility
-  'C2,2023-08-01,post,1',
-  'C3,2023-11-01,bread,4',
-].join('\n');
-
-// Employees (managers are not jobs created). Year 2023: 365 days.
-const STAFF = [
-  'cafe_id,person_key,start_on,role,contract,fte,end_on',
-  'C1,PMGR1,2020-01-01,manager,CDI,1,', // manager: not counted
-  'C1,PEMP1,2022-06-01,employee,CDI,0.5,', // whole year: 0.5 × 365
-  'C1,PEMP2,2023-07-01,apprentice,apprentissage,1,2023-12-31', // 1 Jul–31 Dec: 184 days
-  'C2,PEMP3,2023-01-01,employee,CDD,1,2023-01-31', // 31 days
-  'C2,PEMP3,2023-03-01,employee,CDD,1,2023-03-31', // the same person again: 31 days, counted once
-  'C3,PEMP4,2024-01-01,employee,CDI,1,', // starts after the period: not counted
-].join('\n');
-
-// Suppliers: C1 at (48.0, 4.0). S1 at 0.2° (22.2 km): local; S2 at 0.3° (33.4 km): not local.
-const SUPPLIERS = [
-  'cafe_id,siren,name,legal_form,commune_insee,lat,lon,spend_eur,last_order_on',
-  'C1,732829320,Boulangerie A,micro,51356,48.2,4.0,100.50,2023-03-01',
-  'C1,732829320,Boulangerie A,micro,51356,48.2,4.0,200.25,2023-09-01', // same SIREN: one supplier, spend 300.75
-  'C1,552100554,Ferme B,micro,51356,48.3,4.0,999,2023-04-01', // 33.4 km: not local
-  'C2,443061841,Brasserie C,company,52448,48.1,5.0,50,2023-04-01', // local, but not micro
-].join('\n');
-
-// Residents: C1 has 5 distinct residents (publishable by the primary rule, hidden as a complement since
-// method 1.1.0), C2 has 2 (under 5: suppressed at café scope).
-const PARTICIPATION = [
-  'cafe_id,date,activity,person_key,role',
-  ...['PR01', 'PR02', 'PR03', 'PR04', 'PR05'].map((p) => `C1,2023-02-10,public_meeting,${p},resident`),
-  'C1,2023-06-10,workshop,PR01,resident', // PR01 again: counted once
-  'C1,2023-06-10,workshop,PEL01,elected', // not a resident
-  'C2,2023-06-10,volunteering,PR06,resident',
-  'C2,2023-06-10,volunteering,PR01,resident', // PR01 also at C2: once in the network, once at C2
-].join('\n');
-
-const EVENTS = [
-  'event_id,cafe_id,commune_insee,date,kind,attendance,association_ids,producer_ids,programme',
-  'E1,C2,52448,2023-05-20,concert,300,A1|A2,P1,guinguette_mobile',
-  'E2,C2,52045,2023-06-20,bal,200,A2|A3,P1|P2,guinguette_mobile',
-  'E3,C1,51356,2023-09-01,atelier,12,,,seniors',
-].join('\n');
+// The network and how each of its numbers was chosen: test/helpers/golden-network.ts.
 
 let wh: Warehouse;
 let fig: (indicator: string, scope?: string, id?: string | null) => number | null | undefined;
@@ -92,8 +27,7 @@ let warnings: { code: string; subject: string | null; message: string }[];
 
 beforeAll(async () => {
   wh = await tempWarehouse();
-  await ingest(wh, folder({ 'cafes.csv': CAFES, 'facilities.csv': FACILITIES, 'staff.csv': STAFF }), '2023-Q1');
-  await ingest(wh, folder({ 'service_uses.csv': USES, 'suppliers.csv': SUPPLIERS, 'participation.csv': PARTICIPATION, 'events.csv': EVENTS }), '2023');
+  await ingestGolden(wh);
   const r = await runPeriod(wh, parsePeriod('2023'), { config: defaultConfig() });
   runId = r.runId;
   warnings = r.warnings;

@@ -1,0 +1,76 @@
+/**
+ * An indicator family declared once: everything about its indicators but their SQL, which is one
+ * figures model per family (`models/figures/fig_<family>.sql`). From these declarations come the
+ * published figures' units, the primary suppression rule, the complementary suppression's
+ * linking, the headline list, `explain`, the labels of every output for people (terminal,
+ * workbook, reports) and the indicator reference of METHODOLOGY.md.
+ *
+ * A figures model has a fixed column set:
+ *
+ *   indicator, scope, scope_id, scope_label, value, people
+ *
+ * `people` is the number of distinct people the cell describes (the primary rule compares it with
+ * `disclosure.min_cell`), NULL in families that do not count people. The unit is not restated in
+ * the SQL: it is the declaration's (int_figures joins it in).
+ */
+import type { Scope } from '../figures/types.ts';
+
+/** A text for people, in each language the outputs speak. */
+export interface Text {
+  fr: string;
+  en: string;
+}
+
+export type Lang = keyof Text;
+export const LANGS: readonly Lang[] = ['fr', 'en'];
+
+export interface IndicatorDecl {
+  id: string;
+  /** A key of UNITS (src/indicators/units.ts): decimals and unit names come from there. */
+  unit: string;
+  /** Short label (a column header, a workbook line). */
+  label: Text;
+  definition: Text;
+  formula: Text;
+  /** Config keys (section.key, or section.* for all of a section) the figure depends on. */
+  parameters: string[];
+  /** Tables holding the row-level detail. */
+  detail: string;
+  /** Position in the network's headline figures (smaller first); absent: not a headline figure. */
+  headline?: number;
+  /** Scopes it is published for, when fewer than its family's. */
+  scopes?: readonly Scope[];
+}
+
+/**
+ * How `explain` breaks a figure down: by the scopes it is published for (from the run's figures),
+ * or by rows of a run table, given as SQL with $1 = run id, $2 = indicator id, $3 = café id or
+ * NULL (every café).
+ */
+export type ExplainBreakdown = { kind: 'scopes' } | { kind: 'rows'; title: Text; sql: string };
+
+export interface IndicatorFamily {
+  /** Its figures model is `fig_<id>` (models/figures/fig_<id>.sql). */
+  id: string;
+  label: Text;
+  indicators: IndicatorDecl[];
+  /** Scopes its figures are published for (each indicator may narrow them). */
+  scopes: readonly Scope[];
+  /**
+   * Primary suppression: `none` (businesses, events: never suppressed) or `people`: a cell outside
+   * the network total describing fewer than `disclosure.min_cell` people is published without
+   * its value (`people` column of the figures model).
+   */
+  suppression: 'none' | 'people';
+  /**
+   * Indicators describing the same people, suppressed with one pattern chosen on the first one's
+   * values (e.g. jobs.fte with jobs.headcount). Absent: each indicator on its own.
+   */
+  suppressTogether?: string[];
+  explain: ExplainBreakdown;
+}
+
+/** The figures model of a family. */
+export function figuresModelName(f: IndicatorFamily): string {
+  return `fig_${f.id}`;
+}
