@@ -43,7 +43,7 @@ import { detectDateFormat, detectDecimalComma, detectOffsets, detectTimestampFor
 import { csvReaderSql, parquetColumns, readerRejects as readReaderRejects, stageCsv, stageOther, type FileFormat, type ReaderReject } from './stage.ts';
 import { prepareJson } from './json.ts';
 import { keyId, pseudonymiseCsv, pseudonymSecret, type PseudonymSpec } from './pseudonymise.ts';
-import { parseRecords } from './sniff.ts';
+import { splitRecords } from '../util/csv.ts';
 import { inPeriodSql, replaceDated, upsertReference, type WriteCounts } from './write.ts';
 import { profiled } from '../util/profile.ts';
 
@@ -743,7 +743,7 @@ function refineNumbers(contract: Column[], o: { fileColumns?: { name: string }[]
     let text: string | null = shown;
     if (o.fileColumns) {
       if (rawLine === null) return p;
-      text = (parseRecords(rawLine, o.delimiter ?? ',')[0] ?? [])[o.fileColumns.findIndex((c) => c.name === p.column)] ?? null;
+      text = (splitRecords(rawLine, o.delimiter ?? ',')[0] ?? [])[o.fileColumns.findIndex((c) => c.name === p.column)] ?? null;
     }
     const why = numberProblem(text, col.sqlType, o.decimalComma);
     if (why === 'missing') {

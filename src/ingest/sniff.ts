@@ -7,7 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import iconv from 'iconv-lite';
-import { detectDelimiter } from '../util/csv.ts';
+import { detectDelimiter, splitRecords } from '../util/csv.ts';
 
 export type Encoding = 'utf-8' | 'utf-8-bom' | 'windows-1252';
 
@@ -51,7 +51,7 @@ export async function sniffCsv(path: string): Promise<Dialect> {
   }
   const firstLine = usable.slice(start, usable.indexOf('\n', start) === -1 ? undefined : usable.indexOf('\n', start));
   const delimiter = detectDelimiter(firstLine);
-  const records = parseRecords(usable.slice(start), delimiter, 201);
+  const records = splitRecords(usable.slice(start), delimiter, 201);
   const header = (records[0] ?? []).map((h) => h.trim());
   return { encoding, delimiter, header, sample: records.slice(1), headerLine };
 }
@@ -62,52 +62,6 @@ export function utf8Prefix(buf: Buffer, complete: boolean): boolean {
   if (complete) return false;
   for (let cut = 1; cut <= 3 && cut < buf.length; cut++) if (isUtf8(buf.subarray(0, buf.length - cut))) return true;
   return false;
-}
-
-/** RFC 4180 records (quotes, doubled quotes, newlines inside quotes); blank lines skipped. */
-export function parseRecords(text: string, delim: string, max = Infinity): string[][] {
-  const out: string[][] = [];
-  let rec: string[] = [];
-  let field = '';
-  let inQuotes = false;
-  let any = false;
-  for (let i = 0; i < text.length && out.length < max; i++) {
-    const ch = text[i]!;
-    if (inQuotes) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else inQuotes = false;
-      } else field += ch;
-      continue;
-    }
-    if (ch === '"') {
-      inQuotes = true;
-      any = true;
-    } else if (ch === delim) {
-      rec.push(field);
-      field = '';
-      any = true;
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      if (any || field.length > 0) {
-        rec.push(field);
-        out.push(rec);
-      }
-      rec = [];
-      field = '';
-      any = false;
-    } else {
-      field += ch;
-      any = true;
-    }
-  }
-  if ((any || field.length > 0) && out.length < max) {
-    rec.push(field);
-    out.push(rec);
-  }
-  return out;
 }
 
 const DMY = /^\d{1,2}\/\d{1,2}\/\d{4}$/;

@@ -10,7 +10,8 @@ import type { Column, SqlType } from '../contract/columns.ts';
 import { ident, literal } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { reasons } from './messages.ts';
-import { parseRecords, type Dialect } from './sniff.ts';
+import type { Dialect } from './sniff.ts';
+import { splitRecords } from '../util/csv.ts';
 import { numberProblem } from './numbers.ts';
 import { MAX_RECORD_BYTES } from './scan.ts';
 
@@ -99,7 +100,7 @@ export async function readerRejects(wh: Warehouse, rej: string, o: CsvReadOption
   for (const r of rows) {
     if (r.error_type !== 'CAST' || r.csv_line === null || seen.has(r.line)) continue;
     seen.add(r.line);
-    const fields = parseRecords(r.csv_line, o.dialect.delimiter)[0] ?? [];
+    const fields = splitRecords(r.csv_line, o.dialect.delimiter)[0] ?? [];
     o.fileColumns.forEach((c, i) => {
       if (c.type !== 'BIGINT' && c.type !== 'DOUBLE') return;
       const why = numberProblem(fields[i], c.type, o.decimalComma);
@@ -107,7 +108,7 @@ export async function readerRejects(wh: Warehouse, rej: string, o: CsvReadOption
     });
   }
   return [...rows.map((r) => {
-    const fields = r.csv_line !== null ? (parseRecords(r.csv_line, o.dialect.delimiter)[0] ?? []) : [];
+    const fields = r.csv_line !== null ? (splitRecords(r.csv_line, o.dialect.delimiter)[0] ?? []) : [];
     const name = r.column_name ?? undefined;
     const type = name ? byName.get(name) : undefined;
     let reason: string;

@@ -173,6 +173,27 @@ function parseRecords(text: string, pos: number, line: number, delim: number, fi
   return { pos: i, line };
 }
 
+/**
+ * The fields of each record of CSV text, blank lines skipped: the one tokenizer, for a file's
+ * sniffed head and for a rejected line shown field by field. Never throws: a record still open
+ * at the end of the text (a head cut inside a quoted field, a rejected line with a stray quote)
+ * is read as if its quote closed there, so its fields are what a person would read.
+ */
+export function splitRecords(text: string, delimiter: string, max = Infinity): string[][] {
+  const out: CsvRecord[] = [];
+  const d = delimiter.charCodeAt(0);
+  const { pos } = parseRecords(text, 0, 1, d, false, '<text>', out);
+  if (pos < text.length) {
+    const rest = text.slice(pos);
+    try {
+      parseRecords(rest, 0, 1, d, true, '<text>', out);
+    } catch {
+      parseRecords(`${rest}"`, 0, 1, d, true, '<text>', out);
+    }
+  }
+  return out.slice(0, max).map((r) => r.fields);
+}
+
 /** Parses CSV text held in memory into a header and records. */
 export function parseCsv(text: string, opts: { file?: string; delimiter?: CsvDelimiter } = {}): Omit<CsvTable, 'encoding'> {
   const file = opts.file ?? '<text>';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.ts';
-import { decodeText, detectDelimiter, fieldCountProblem, openCsv, parseCsv, readCsv, csvField, csvRow } from '../../src/util/csv.ts';
+import { decodeText, detectDelimiter, fieldCountProblem, openCsv, parseCsv, readCsv, csvField, csvRow, splitRecords } from '../../src/util/csv.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cafe-ref-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,6 +21,22 @@ describe('decodeText', () => {
     // by hand: é = 0xE9 and € = 0x80 in Windows-1252; a lone 0xE9 is invalid UTF-8
     const bytes = Buffer.from([0x47, 0x65, 0x6e, 0x69, 0x6c, 0x6c, 0xe9, 0x3b, 0x80]);
     expect(decodeText(bytes)).toEqual({ text: 'Genillé;€', encoding: 'windows-1252' });
+  });
+});
+
+describe('splitRecords (the one tokenizer: sniffed heads, rejected lines)', () => {
+  it('splits RFC 4180 records, blank lines skipped, at most max', () => {
+    // by hand: a quoted field holding the delimiter, a doubled quote and a line break
+    expect(splitRecords('a;b\n\n"x;y";"say ""hi"""\n"two\nlines";z\n', ';')).toEqual([['a', 'b'], ['x;y', 'say "hi"'], ['two\nlines', 'z']]);
+    expect(splitRecords('a,b\nc,d\ne,f\n', ',', 2)).toEqual([['a', 'b'], ['c', 'd']]);
+    // a quote inside a field is a literal character (DuckDB's rule), not an opening quote
+    expect(splitRecords('5 "pouces",x', ',')).toEqual([['5 "pouces"', 'x']]);
+  });
+
+  it('never throws: a record left open at the end reads as if its quote closed there', () => {
+    expect(splitRecords('C1,"Bar du port,12', ',')).toEqual([['C1', 'Bar du port,12']]);
+    expect(splitRecords('a,b\nc,"cut\nhead', ',')).toEqual([['a', 'b'], ['c', 'cut\nhead']]);
+    expect(splitRecords('last,line', ',')).toEqual([['last', 'line']]); // no line break at the end
   });
 });
 
