@@ -19,7 +19,7 @@ import { Warehouse } from '../src/db/warehouse.ts';
 import { generateDemo } from '../src/demo/generate.ts';
 import { ingestFolder } from '../src/ingest/ingest.ts';
 import { sniffCsv, detectDateFormat, detectDecimalComma, detectTimestampFormat } from '../src/ingest/sniff.ts';
-import { parsePeriod } from '../src/period.ts';
+import { parsePeriod } from '../src/core/period.ts';
 
 const { values } = parseArgs({
   options: {

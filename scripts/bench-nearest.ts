@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Rng } from '../src/demo/prng.ts';
 import { FacilityIndex, bruteForceNearest, type FacilityPoint, type NearestResult } from '../src/geo/nearest.ts';
-import { findColumn, readCsv } from '../src/util/csv.ts';
+import { findColumn, readCsv } from '../src/io/csv.ts';
 
 const { values } = parseArgs({
   options: {

@@ -8,10 +8,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultConfig } from '../src/config.ts';
+import { defaultConfig } from '../src/runs/config.ts';
 import { Warehouse } from '../src/db/warehouse.ts';
-import { parsePeriod } from '../src/period.ts';
-import { runPeriod } from '../src/run.ts';
+import { parsePeriod } from '../src/core/period.ts';
+import { runPeriod } from '../src/runs/run.ts';
 
 const { values } = parseArgs({ options: { warehouse: { type: 'string', default: '.bench/ingest/warehouse.duckdb' }, period: { type: 'string', default: '2023' } } });
 const path = resolve(values.warehouse!);

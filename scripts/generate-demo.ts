@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { generateDemo, type DemoSummary } from '../src/demo/generate.ts';
-import { UserError } from '../src/errors.ts';
+import { UserError } from '../src/core/errors.ts';
 
 function number(name: string, text: string, integer: boolean): number {
   const value = Number(text);

@@ -10,17 +10,18 @@
  */
 export { Warehouse, resolveWarehousePath, type OpenOptions } from './db/warehouse.ts';
 export { ingestFolder, ingestFiles, type IngestOptions, type IngestReport, type FileReport, type RejectRow } from './ingest/ingest.ts';
-export { runPeriod, type RunResult } from './run.ts';
-export { latestRun, runFigures } from './figures/store.ts';
+export { runPeriod, type RunResult } from './runs/run.ts';
+export { latestRun, listRuns, runFigures } from './figures/store.ts';
 export { figuresToCsv, figuresToJson } from './figures/export.ts';
 export { figuresToWorkbook } from './figures/workbook.ts';
 export { explainIndicator } from './figures/explain.ts';
 export { FAMILIES, INDICATORS, indicatorDef } from './indicators/registry.ts';
 export { formatDate, formatNumber, formatValue } from './format/locale.ts';
 export type { Figure, RunProvenance } from './figures/types.ts';
-export { defaultConfig, loadConfig, type Config } from './config.ts';
-export { parsePeriod, type Period } from './period.ts';
-export { listRejects, status, unload } from './loads.ts';
+export { defaultConfig, loadConfig, type Config } from './runs/config.ts';
+export { parsePeriod, type Period } from './core/period.ts';
+export { listRejects, status, unload } from './loads/loads.ts';
 export { DATASETS } from './contract/datasets.ts';
-export { IngestFailed, UserError } from './errors.ts';
-export { codeVersion } from './version.ts';
+export { IngestFailed, UserError } from './core/errors.ts';
+export { codeVersion } from './core/version.ts';
+export { runDemo } from './demo/demo.ts';

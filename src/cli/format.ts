@@ -1,5 +1,5 @@
 /** Plain-text tables and numbers for people reading a terminal. */
-import type { Lang } from '../indicators/family.ts';
+import type { Lang } from '../core/vocabulary.ts';
 
 const formats = new Map<Lang, Intl.NumberFormat>();
 

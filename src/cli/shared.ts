@@ -3,7 +3,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Warehouse } from '../db/warehouse.ts';
-import { fsReason, isFsError, UserError } from '../errors.ts';
+import { fsReason, isFsError, UserError } from '../core/errors.ts';
 import type { IngestReport } from '../ingest/ingest.ts';
 import { num, printable, table } from './format.ts';
 

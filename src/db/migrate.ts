@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATASETS } from '../contract/datasets.ts';
-import { pruneArchive } from '../ingest/prepare.ts';
+import { pruneArchive } from './archive.ts';
 import { storedTable } from './ddl.ts';
 import { ident, literal } from './sql.ts';
 import type { Warehouse } from './warehouse.ts';

@@ -10,9 +10,9 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
-import { fsErrorMessage, isFsError, UserError } from '../errors.ts';
+import { fsErrorMessage, isFsError, UserError } from '../core/errors.ts';
 import { migrate } from './migrate.ts';
-import { PROFILE, profileLine } from '../util/profile.ts';
+import { PROFILE, profileLine } from '../core/profile.ts';
 
 const profile = (sql: string, t0: number) => profileLine('sql', sql, t0);
 

@@ -24,7 +24,7 @@ import {
   AGE_BANDS, FACILITY_SERVICES, SERVICES,
   type CAFE_MODELS, type CAFE_STAGES, type LEGAL_FORMS, type ACTIVITIES, type PARTICIPANT_ROLES,
 } from '../contract/datasets.ts';
-import { UserError } from '../errors.ts';
+import { UserError } from '../core/errors.ts';
 import { DEPARTMENT_CENTRES } from './department-centres.ts';
 import { Rng } from './prng.ts';
 

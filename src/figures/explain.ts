@@ -5,7 +5,7 @@
  * table, or the figure by scope) and the run's warnings. The CLI prints it; a report can use it.
  */
 import type { Warehouse } from '../db/warehouse.ts';
-import { UserError } from '../errors.ts';
+import { UserError } from '../core/errors.ts';
 import type { IndicatorFamily, Lang } from '../indicators/family.ts';
 import { FAMILIES, indicatorDef, indicatorsOf, type Indicator } from '../indicators/registry.ts';
 import { latestRun, runFigures, type RunRecord } from './store.ts';

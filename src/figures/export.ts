@@ -14,13 +14,13 @@
  * - Every figure must belong to the run described by `prov` (same run_id and method_version),
  *   otherwise the provenance attached to it would be false: a mismatch throws.
  */
-import { UserError } from '../errors.ts';
+import { UserError } from '../core/errors.ts';
 import { SCOPES, type Figure, type RunProvenance } from './types.ts';
 import { scopeLabel, scopeName } from '../format/labels.ts';
 import { decimalsOf, formatNumber, unitName, type Lang } from '../format/locale.ts';
 import type { IndicatorFamily } from '../indicators/family.ts';
 import { FAMILIES, indicatorsOf } from '../indicators/registry.ts';
-import { csvRow } from '../util/csv.ts';
+import { csvRow } from '../io/csv.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Normalisation and order
@@ -224,7 +224,7 @@ const HEADER: Record<Lang, readonly string[]> = {
  * ("378000,4"), the interval bounds unrounded likewise, `secret statistique` "oui"/"non" (value
  * blank when "oui"). Then the labels for people: the indicator's declared label, the scope in
  * words and the unit's name. Every cell goes through `neutraliseFormula` (so "-3" is written
- * "'-3", see there), then fields are quoted by the one rule of src/util/csv.ts (`csvField`).
+ * "'-3", see there), then fields are quoted by the one rule of src/io/csv.ts (`csvField`).
  */
 export function figuresToCsv(figures: Figure[], prov: RunProvenance, opts: { lang?: Lang; families?: readonly IndicatorFamily[] } = {}): string {
   const lang = opts.lang ?? 'fr';

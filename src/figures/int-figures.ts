@@ -15,7 +15,7 @@
  */
 import { ident, literal } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
-import { InternalError } from '../errors.ts';
+import { InternalError } from '../core/errors.ts';
 import { figuresModelName, type IndicatorFamily } from '../indicators/family.ts';
 import { indicatorsOf } from '../indicators/registry.ts';
 import type { SqlParam, TsModel } from '../models/runner.ts';

@@ -1,6 +1,6 @@
 /** Reading published figures back: the latest successful run of a period and its provenance. */
 import type { Warehouse } from '../db/warehouse.ts';
-import { UserError } from '../errors.ts';
+import { UserError } from '../core/errors.ts';
 import type { Figure, RunProvenance } from './types.ts';
 
 export interface RunRecord extends RunProvenance {
@@ -28,5 +28,25 @@ export async function runFigures(wh: Warehouse, runId: string): Promise<Figure[]
     `SELECT indicator, scope, scope_id, scope_label, period, value, unit, ci_low, ci_high, suppressed, run_id, method_version
      FROM figures WHERE run_id = $1 ORDER BY indicator, scope, scope_id NULLS FIRST`,
     [runId],
+  );
+}
+
+export interface RunSummary {
+  run_id: string;
+  period: string;
+  status: string;
+  method_version: string;
+  figures: number;
+  warnings: number;
+}
+
+/** The latest runs, newest first, with their numbers of figures and warnings. */
+export async function listRuns(wh: Warehouse, limit = 20): Promise<RunSummary[]> {
+  return wh.all<RunSummary>(
+    `SELECT r.run_id, r.period, r.status, r.method_version,
+            (SELECT count(*) FROM figures f WHERE f.run_id = r.run_id) AS figures,
+            (SELECT count(*) FROM run_warnings w WHERE w.run_id = r.run_id) AS warnings
+     FROM runs r ORDER BY r.started_at DESC, r.run_id DESC LIMIT $1`,
+    [limit],
   );
 }

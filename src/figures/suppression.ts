@@ -42,7 +42,7 @@
  * indicators of a group (`groups`, declared as a family's `suppressTogether`) share one pattern,
  * chosen on the first one's values.
  */
-import { InternalError } from '../errors.ts';
+import { InternalError } from '../core/errors.ts';
 
 export interface SuppressionCell {
   indicator: string;

@@ -4,8 +4,9 @@
  * methods add: an interval (`ci_low`, `ci_high`) and a suppression flag (small groups of people
  * are never published: `value` is then null).
  */
-export const SCOPES = ['network', 'region', 'department', 'cafe', 'model', 'stage', 'service', 'contract', 'programme'] as const;
-export type Scope = (typeof SCOPES)[number];
+import type { Scope } from '../core/vocabulary.ts';
+
+export { SCOPES, type Scope } from '../core/vocabulary.ts';
 
 export interface Figure {
   indicator: string;

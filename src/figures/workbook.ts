@@ -17,7 +17,7 @@
  * every page. Properties and the zip entries are dated from the run (its start), never from the
  * clock: the same run gives the same bytes.
  */
-import { UserError } from '../errors.ts';
+import { UserError } from '../core/errors.ts';
 import { decimalsOf, formatDate, formatPeriod, formatValue, roundHalfUp, SUPPRESSED, unitName, type Lang } from '../format/locale.ts';
 import { scopeLabel, scopeName } from '../format/labels.ts';
 import type { IndicatorFamily } from '../indicators/family.ts';

@@ -3,9 +3,8 @@
  * breakdowns that are codes (models, lifecycle stages, services, contracts). Geographic scopes
  * and cafés carry their own labels (region and department names, café names) in the figures.
  */
-import type { Scope } from '../figures/types.ts';
 import type { CAFE_MODELS, CAFE_STAGES, FACILITY_SERVICES } from '../contract/datasets.ts';
-import type { Lang, Text } from '../indicators/family.ts';
+import type { Lang, Scope, Text } from '../core/vocabulary.ts';
 
 // Typed on the contract's enumerations (type-only import: zod is not loaded): a new value there
 // without its words here does not compile.

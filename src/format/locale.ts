@@ -3,7 +3,7 @@
  * every output for people formats them (terminal tables, the staff workbook, reports). Machine
  * outputs (JSON, the raw columns of CSV) never go through here.
  *
- * Numbers are rounded **half-up** at the unit's decimals (src/indicators/units.ts): Intl's
+ * Numbers are rounded **half-up** at the unit's decimals (src/format/units.ts): Intl's
  * `halfExpand`, half away from zero, which is half-up for the figures (never negative). ICU
  * rounds the number as written (its shortest decimal form), not its binary expansion: 2.25 →
  * "2,3"; 1.005 (stored 1.00499999…) → "1,01", as a person rounding "1.005" would. Counts never
@@ -20,8 +20,8 @@
  *   formatValue(1, 'people', 'fr')    = "1 personne"         formatValue(94, 'people', 'en') = "94 people"
  *   formatDate('2026-12-01', 'fr')    = "1er décembre 2026"  formatDate('2026-12-01', 'en') = "December 1, 2026"
  */
-import type { Lang, Text } from '../indicators/family.ts';
-import { unitDef } from '../indicators/units.ts';
+import type { Lang, Text } from '../core/vocabulary.ts';
+import { unitDef } from './units.ts';
 
 export type { Lang, Text };
 

@@ -13,20 +13,13 @@
  * `disclosure.min_cell`), NULL in families that do not count people. The unit is not restated in
  * the SQL: it is the declaration's (int_figures joins it in).
  */
-import type { Scope } from '../figures/types.ts';
+import type { Scope, Text } from '../core/vocabulary.ts';
 
-/** A text for people, in each language the outputs speak. */
-export interface Text {
-  fr: string;
-  en: string;
-}
-
-export type Lang = keyof Text;
-export const LANGS: readonly Lang[] = ['fr', 'en'];
+export type { Lang, Text } from '../core/vocabulary.ts';
 
 export interface IndicatorDecl {
   id: string;
-  /** A key of UNITS (src/indicators/units.ts): decimals and unit names come from there. */
+  /** A key of UNITS (src/format/units.ts): decimals and unit names come from there. */
   unit: string;
   /** Short label (a column header, a workbook line). */
   label: Text;

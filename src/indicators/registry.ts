@@ -2,15 +2,15 @@
  * The indicator families the project publishes, declared once each (src/indicators/families/,
  * their SQL in models/figures/). Adding an indicator: README, "How to add an indicator".
  */
-import { InternalError } from '../errors.ts';
-import type { Scope } from '../figures/types.ts';
+import { InternalError } from '../core/errors.ts';
+import type { Scope } from '../core/vocabulary.ts';
 import { eventsFamily } from './families/events.ts';
 import { jobsFamily } from './families/jobs.ts';
 import { kmFamily } from './families/km.ts';
 import { residentsFamily } from './families/residents.ts';
 import { suppliersFamily } from './families/suppliers.ts';
 import { figuresModelName, type IndicatorDecl, type IndicatorFamily } from './family.ts';
-import { UNITS } from './units.ts';
+import { UNITS } from '../format/units.ts';
 
 export const FAMILIES: readonly IndicatorFamily[] = [kmFamily, jobsFamily, suppliersFamily, residentsFamily, eventsFamily];
 
@@ -57,7 +57,7 @@ function checkFamilies(families: readonly IndicatorFamily[]): void {
     for (const d of f.indicators) {
       if (ids.has(d.id)) throw new InternalError(`indicator ${d.id} is declared twice`);
       ids.add(d.id);
-      if (!UNITS[d.unit]) throw new InternalError(`indicator ${d.id}: unit ${d.unit} is not declared in src/indicators/units.ts`);
+      if (!UNITS[d.unit]) throw new InternalError(`indicator ${d.id}: unit ${d.unit} is not declared in src/format/units.ts`);
       for (const s of d.scopes ?? []) if (!f.scopes.includes(s)) throw new InternalError(`indicator ${d.id}: scope ${s} is not one of its family's (${f.scopes.join(', ')})`);
     }
     for (const id of f.suppressTogether ?? []) if (!own.has(id)) throw new InternalError(`indicator family ${f.id}: suppressTogether names ${id}, not one of its indicators`);

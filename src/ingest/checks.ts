@@ -10,7 +10,7 @@
 import type { Column } from '../contract/columns.ts';
 import type { DatasetDef } from '../contract/datasets.ts';
 import { ident, literal } from '../db/sql.ts';
-import type { Period } from '../period.ts';
+import type { Period } from '../core/period.ts';
 import { reasons } from './messages.ts';
 import { badNumberSql, numberSql } from './numbers.ts';
 import { phoneLikeSql } from './personal.ts';

@@ -30,22 +30,23 @@ import { guardCsvValues, guardParquetValues, identifierWord, keyColumns, redactR
 import { storedTable } from '../db/ddl.ts';
 import { ident } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
-import { IngestFailed, InternalError, UserError } from '../errors.ts';
-import type { Period } from '../period.ts';
-import { codeVersion } from '../version.ts';
+import { IngestFailed, InternalError, UserError } from '../core/errors.ts';
+import type { Period } from '../core/period.ts';
+import { codeVersion } from '../core/version.ts';
 import { buildChecks, valueExprs, type Problem } from './checks.ts';
 import { badNumberSql, numberProblem, parsedSql } from './numbers.ts';
 import { indexRecords, recordAtDuckLine } from './lines.ts';
 import { fileErrors, reasons } from './messages.ts';
-import { archiveFile, fileFacts, pruneArchive, transcodeToUtf8, type FileFacts } from './prepare.ts';
+import { pruneArchive } from '../db/archive.ts';
+import { archiveFile, fileFacts, transcodeToUtf8, type FileFacts } from './prepare.ts';
 import { headEncoding, scanCsv, startsWithUtf8Bom, textEncoding, writeSanitized, type LineReject, type ScanResult, type TextEncoding } from './scan.ts';
 import { detectDateFormat, detectDecimalComma, detectOffsets, detectTimestampFormat, sniffCsv, type Dialect } from './sniff.ts';
 import { csvReaderSql, parquetColumns, readerRejects as readReaderRejects, stageCsv, stageOther, type FileFormat, type ReaderReject } from './stage.ts';
 import { prepareJson } from './json.ts';
 import { keyId, pseudonymiseCsv, pseudonymSecret, type PseudonymSpec } from './pseudonymise.ts';
-import { splitRecords } from '../util/csv.ts';
+import { splitRecords } from '../io/csv.ts';
 import { inPeriodSql, replaceDated, upsertReference, type WriteCounts } from './write.ts';
-import { profiled } from '../util/profile.ts';
+import { profiled } from '../core/profile.ts';
 
 export interface IngestOptions {
   period: Period;

@@ -20,7 +20,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { headerKey, type Column } from '../contract/columns.ts';
-import { UserError } from '../errors.ts';
+import { UserError } from '../core/errors.ts';
 import { fileErrors, reasons } from './messages.ts';
 import { keyColumns, personalKind } from './personal.ts';
 import type { LineReject } from './scan.ts';

@@ -17,8 +17,8 @@
 import type { Column } from '../contract/columns.ts';
 import { ident, literal } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
-import { UserError } from '../errors.ts';
-import { withCsv } from '../util/csv.ts';
+import { UserError } from '../core/errors.ts';
+import { withCsv } from '../io/csv.ts';
 import { fileErrors } from './messages.ts';
 
 /** Words that name a direct identifier, folded (no accents, lower case). */

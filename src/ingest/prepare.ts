@@ -4,7 +4,7 @@
  * UTF-16 and latin-1, and latin-1 refuses the bytes 0x80–0x9F where Windows-1252 puts € ’ œ).
  * The raw file is archived under its hash (content-addressed) so a period can be rebuilt.
  */
-import { constants, createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { constants, createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { copyFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -57,26 +57,4 @@ export async function archiveFile(src: string, sha256: string, archiveDir: strin
   return dst;
 }
 
-/**
- * Removes from the raw archive every file no load kept (status loaded or unloaded: `reload`
- * needs the unloaded ones' files): copies of a refused or failed attempt, or left by a crash.
- */
-export async function pruneArchive(wh: { all<T>(sql: string): Promise<T[]> }, archiveDir: string): Promise<number> {
-  if (!existsSync(archiveDir)) return 0;
-  // By the archive entry's own name (a people file's entry is its copy without rejected lines).
-  const kept = new Set(
-    (await wh.all<{ p: string }>(`SELECT DISTINCT f.archive_path AS p FROM load_files f JOIN loads l USING (load_id) WHERE l.status IN ('loaded', 'unloaded') AND f.archive_path IS NOT NULL`)).map((r) => r.p.split(/[\\/]/).pop()!),
-  );
-  let removed = 0;
-  for (const d of readdirSync(archiveDir)) {
-    if (!/^[0-9a-f]{2}$/.test(d)) continue;
-    for (const name of readdirSync(join(archiveDir, d))) {
-      const sha = name.replace(/\.tmp-\d+$/, '');
-      if (kept.has(sha) && sha === name) continue;
-      rmSync(join(archiveDir, d, name), { force: true });
-      removed++;
-    }
-  }
-  return removed;
-}
 

@@ -14,8 +14,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { headerKey, type Column } from '../contract/columns.ts';
-import { UserError } from '../errors.ts';
-import { csvRow, withCsv } from '../util/csv.ts';
+import { UserError } from '../core/errors.ts';
+import { csvRow, withCsv } from '../io/csv.ts';
 import { identifierWord, personalKind } from './personal.ts';
 
 export const PSEUDONYM_KEY_ENV = 'CAFE_IMPACT_PSEUDONYM_KEY';

@@ -7,7 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import iconv from 'iconv-lite';
-import { detectDelimiter, splitRecords } from '../util/csv.ts';
+import { detectDelimiter, splitRecords } from '../io/csv.ts';
 
 export type Encoding = 'utf-8' | 'utf-8-bom' | 'windows-1252';
 

@@ -11,7 +11,7 @@ import { ident, literal } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { reasons } from './messages.ts';
 import type { Dialect } from './sniff.ts';
-import { splitRecords } from '../util/csv.ts';
+import { splitRecords } from '../io/csv.ts';
 import { numberProblem } from './numbers.ts';
 import { MAX_RECORD_BYTES } from './scan.ts';
 

@@ -10,8 +10,8 @@ import type { DatasetDef } from '../contract/datasets.ts';
 import { storedTable } from '../db/ddl.ts';
 import { ident, literal } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
-import { UserError } from '../errors.ts';
-import type { Period } from '../period.ts';
+import { UserError } from '../core/errors.ts';
+import type { Period } from '../core/period.ts';
 import { fileErrors } from './messages.ts';
 
 export interface WriteCounts {

@@ -22,7 +22,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ident } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
-import { EXIT, InternalError, UserError } from '../errors.ts';
+import { EXIT, InternalError, UserError } from '../core/errors.ts';
 
 export const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
 

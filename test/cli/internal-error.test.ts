@@ -5,13 +5,13 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { EXIT, InternalError } from '../../src/errors.ts';
+import { EXIT, InternalError } from '../../src/core/errors.ts';
 import { Warehouse } from '../../src/db/warehouse.ts';
 import { cli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/warehouse.ts';
 
-vi.mock('../../src/loads.ts', async (original) => ({
-  ...(await original<typeof import('../../src/loads.ts')>()),
+vi.mock('../../src/loads/loads.ts', async (original) => ({
+  ...(await original<typeof import('../../src/loads/loads.ts')>()),
   status: async () => {
     throw new InternalError('row conservation broken for x.csv: 3 written, 0 removed, 2 accepted');
   },

@@ -202,7 +202,7 @@ describe('figuresToCsv', () => {
 
   it('gains the declared labels, in French or English', () => {
     // A declared indicator: its label comes from its family (src/indicators/families/km.ts); the
-    // model code in words (src/format/labels.ts); the unit's name (src/indicators/units.ts).
+    // model code in words (src/format/labels.ts); the unit's name (src/format/units.ts).
     const f = fig({ indicator: 'km_saved.bread', scope: 'model', scope_id: 'associative', scope_label: 'associative', value: 376789.4 });
     const fr = figuresToCsv([f], prov).slice(1).split('\r\n')[1];
     expect(fr).toBe('km_saved.bread;model;associative;associative;2024;376 789;km;376789,4;;;non;run-2024-01;m1.0;Kilomètres évités — pain;Modèle : associatif;km');

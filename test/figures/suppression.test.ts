@@ -12,14 +12,14 @@
  * is used to judge it. Expected values are computed by hand in the comments.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config.ts';
+import { defaultConfig } from '../../src/runs/config.ts';
 import { Rng } from '../../src/demo/prng.ts';
 import { figuresToJson } from '../../src/figures/export.ts';
 import { latestRun, runFigures } from '../../src/figures/store.ts';
 import { applySecondarySuppression, complementaryCells, type CafeGeography, type SuppressionCell } from '../../src/figures/suppression.ts';
 import { suppressionGroups } from '../../src/indicators/registry.ts';
-import { parsePeriod } from '../../src/period.ts';
-import { runPeriod } from '../../src/run.ts';
+import { parsePeriod } from '../../src/core/period.ts';
+import { runPeriod } from '../../src/runs/run.ts';
 import { folder, ingest, tempWarehouse } from '../helpers/warehouse.ts';
 
 // ------------------------------------------------------------------------------- the attacker

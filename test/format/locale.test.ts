@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { formatDate, formatNumber, formatPeriod, formatValue, roundHalfUp, SUPPRESSED, unitName } from '../../src/format/locale.ts';
 import { scopeLabel, scopeName } from '../../src/format/labels.ts';
 import { INDICATORS } from '../../src/indicators/registry.ts';
-import { UNITS } from '../../src/indicators/units.ts';
+import { UNITS } from '../../src/format/units.ts';
 
 describe('numbers', () => {
   it('formats the examples of the issue in French and English', () => {

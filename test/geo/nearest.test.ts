@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/demo/prng.ts';
 import { FacilityIndex, bruteForceNearest, type FacilityPoint } from '../../src/geo/nearest.ts';
-import { findColumn, readCsv } from '../../src/util/csv.ts';
+import { findColumn, readCsv } from '../../src/io/csv.ts';
 import { requireSharedData } from '../helpers/shared-data.ts';
 
 function expectRel(actual: number | undefined, expected: number, rel = 1e-9): void {
@@ -189,7 +189,7 @@ describe('FacilityIndex on real geography: La Poste contact points', () => {
   const laposte = requireSharedData('facilities/laposte_points_contact_2025.csv');
   const communes = requireSharedData('communes/communes_france_2024.csv');
 
-  /** Kept as src/reference/laposte.ts keeps them (and as the R script does): in France, not 99xxx. */
+  /** Kept as src/importers/laposte.ts keeps them (and as the R script does): in France, not 99xxx. */
   async function loadPost(): Promise<FacilityPoint[]> {
     const t = await readCsv(laposte.path);
     const col = (name: string) => {

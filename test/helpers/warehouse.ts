@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { Warehouse } from '../../src/db/warehouse.ts';
 import { ingestFolder, type IngestOptions, type IngestReport } from '../../src/ingest/ingest.ts';
-import { parsePeriod } from '../../src/period.ts';
+import { parsePeriod } from '../../src/core/period.ts';
 
 export function tempDir(prefix = 'ci-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

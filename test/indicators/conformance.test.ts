@@ -14,9 +14,9 @@
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config.ts';
+import { defaultConfig } from '../../src/runs/config.ts';
 import type { Warehouse } from '../../src/db/warehouse.ts';
-import { InternalError } from '../../src/errors.ts';
+import { InternalError } from '../../src/core/errors.ts';
 import { figuresToCsv } from '../../src/figures/export.ts';
 import { explainIndicator } from '../../src/figures/explain.ts';
 import { latestRun, runFigures } from '../../src/figures/store.ts';
@@ -25,10 +25,10 @@ import { formatValue } from '../../src/format/locale.ts';
 import type { IndicatorFamily } from '../../src/indicators/family.ts';
 import { FAMILIES, INDICATORS, indicatorDef } from '../../src/indicators/registry.ts';
 import { REFERENCE_BEGIN, REFERENCE_END, withMethodologyBlock } from '../../src/indicators/reference-doc.ts';
-import { UNITS } from '../../src/indicators/units.ts';
+import { UNITS } from '../../src/format/units.ts';
 import { MODELS_DIR } from '../../src/models/runner.ts';
-import { parsePeriod } from '../../src/period.ts';
-import { runPeriod } from '../../src/run.ts';
+import { parsePeriod } from '../../src/core/period.ts';
+import { runPeriod } from '../../src/runs/run.ts';
 import { ingestGolden } from '../helpers/golden-network.ts';
 import { tempDir, tempWarehouse } from '../helpers/warehouse.ts';
 

@@ -6,12 +6,12 @@
  *   0.05° → 5.559754 km, 0.2° → 22.239016 km, 0.3° → 33.358524 km, 0.0003° → 0.033359 km (33 m)
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config.ts';
+import { defaultConfig } from '../../src/runs/config.ts';
 import type { Warehouse } from '../../src/db/warehouse.ts';
 import { figuresToJson } from '../../src/figures/export.ts';
 import { latestRun, runFigures } from '../../src/figures/store.ts';
-import { parsePeriod } from '../../src/period.ts';
-import { runPeriod } from '../../src/run.ts';
+import { parsePeriod } from '../../src/core/period.ts';
+import { runPeriod } from '../../src/runs/run.ts';
 import { CAFES, ingestGolden, USES } from '../helpers/golden-network.ts';
 import { folder, ingest, tempWarehouse } from '../helpers/warehouse.ts';
 

@@ -5,11 +5,11 @@
  * distHaversine(..., r = 6371008.8), whose output is pasted there).
  */
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config.ts';
+import { defaultConfig } from '../../src/runs/config.ts';
 import { runFigures } from '../../src/figures/store.ts';
-import { parsePeriod } from '../../src/period.ts';
-import { importReference } from '../../src/reference/run.ts';
-import { runPeriod } from '../../src/run.ts';
+import { parsePeriod } from '../../src/core/period.ts';
+import { importReference } from '../../src/importers/import.ts';
+import { runPeriod } from '../../src/runs/run.ts';
 import { requireSharedData } from '../helpers/shared-data.ts';
 import { folder, ingest, tempWarehouse } from '../helpers/warehouse.ts';
 

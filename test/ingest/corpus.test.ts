@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATASETS } from '../../src/contract/datasets.ts';
 import { Warehouse } from '../../src/db/warehouse.ts';
-import { parsePeriod } from '../../src/period.ts';
+import { parsePeriod } from '../../src/core/period.ts';
 import { cli } from '../helpers/cli.ts';
 import {
   comparableRecord,

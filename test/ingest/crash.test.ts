@@ -78,7 +78,7 @@ describe('exit without closing after versioned updates', () => {
     const { execFileSync } = await import('node:child_process');
     // Two ingests (the second closes a café version with an UPDATE), then exit without closing:
     // everything after the last checkpoint is only in the write-ahead log.
-    const script = `Promise.all([import('./src/db/warehouse.ts'), import('./src/ingest/ingest.ts'), import('./src/period.ts')]).then(async ([w, i, p]) => {
+    const script = `Promise.all([import('./src/db/warehouse.ts'), import('./src/ingest/ingest.ts'), import('./src/core/period.ts')]).then(async ([w, i, p]) => {
       const wh = await w.Warehouse.open(${JSON.stringify(path)});
       await i.ingestFolder(wh, ${JSON.stringify(q1)}, { period: p.parsePeriod('2023-Q1') });
       await i.ingestFolder(wh, ${JSON.stringify(q3)}, { period: p.parsePeriod('2023-Q3') });

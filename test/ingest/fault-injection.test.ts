@@ -206,7 +206,7 @@ function runChild(args: string[], kill?: Kill): Promise<Child> {
       const complete = text.split('\n');
       partial = complete.pop()!;
       for (const line of complete) {
-        // `[  587 ms sql     12 ms] INSERT …` or `[  587 ms step   12 ms] scan sales.csv` (src/util/profile.ts)
+        // `[  587 ms sql     12 ms] INSERT …` or `[  587 ms step   12 ms] scan sales.csv` (src/core/profile.ts)
         const m = /^\[ *\d+ ms (?:sql|step) +\d+ ms\] (.*)$/.exec(line);
         if (!m) {
           if (stderr.length < 20_000) stderr += `${line}\n`;

@@ -5,9 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../src/db/warehouse.ts';
-import { IngestFailed } from '../../src/errors.ts';
-import { listRejects, unload } from '../../src/loads.ts';
-import { parsePeriod } from '../../src/period.ts';
+import { IngestFailed } from '../../src/core/errors.ts';
+import { listRejects, unload } from '../../src/loads/loads.ts';
+import { parsePeriod } from '../../src/core/period.ts';
 import { CAFES_CSV, contents, folder, ingest, tempWarehouse } from '../helpers/warehouse.ts';
 
 let wh: Warehouse;
@@ -198,7 +198,7 @@ describe('unload', () => {
 
 describe('reload from the archive', () => {
   it('after unloading a correction, the earlier load is re-ingested from its archived raw files', async () => {
-    const { reload } = await import('../../src/reload.ts');
+    const { reload } = await import('../../src/loads/reload.ts');
     const first = await ingest(wh, folder({ 'service_uses.csv': uses('2023-04-01', 10) }), '2023-Q2');
     const original = await contents(wh, 'service_uses');
     const fix = await ingest(wh, folder({ 'service_uses.csv': 'cafe_id,date,service,uses\nC2,2023-05-01,post,7\n' }), '2023-Q2', { allowShrink: true }); // fewer rows on purpose (the guard is tested in the corpus)

@@ -1,11 +1,11 @@
 /** The model runner: order, parameters, checks that fail the run naming the model and rows. */
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config.ts';
+import { defaultConfig } from '../../src/runs/config.ts';
 import { Warehouse } from '../../src/db/warehouse.ts';
 import { haversineKm } from '../../src/geo/haversine.ts';
 import { buildOrder, CheckFailed, datasetsRead, dependencies, loadSqlModels, render, runModels, type SqlModel } from '../../src/models/runner.ts';
-import { parsePeriod } from '../../src/period.ts';
-import { allModels, runPeriod } from '../../src/run.ts';
+import { parsePeriod } from '../../src/core/period.ts';
+import { allModels, runPeriod } from '../../src/runs/run.ts';
 import { DATASETS } from '../../src/contract/datasets.ts';
 import { CAFES_CSV, folder, ingest, tempWarehouse } from '../helpers/warehouse.ts';
 
@@ -94,7 +94,7 @@ describe('models', () => {
 
 describe('config', () => {
   it('validates the file and names the bad key', async () => {
-    const { loadConfig } = await import('../../src/config.ts');
+    const { loadConfig } = await import('../../src/runs/config.ts');
     const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tempDir } = await import('../helpers/warehouse.ts');

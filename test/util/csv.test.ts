@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.ts';
-import { decodeText, detectDelimiter, fieldCountProblem, openCsv, parseCsv, readCsv, csvField, csvRow, splitRecords } from '../../src/util/csv.ts';
+import { InputError } from '../../src/core/errors.ts';
+import { decodeText, detectDelimiter, fieldCountProblem, openCsv, parseCsv, readCsv, csvField, csvRow, splitRecords } from '../../src/io/csv.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cafe-ref-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

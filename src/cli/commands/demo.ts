@@ -1,0 +1,53 @@
+/** `cafe-impact demo`: the synthetic network generated if needed, ingested and run (src/demo/demo.ts). */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { printable } from '../format.ts';
+import { printHeadline } from '../headline.ts';
+import { out, printIngest, type GlobalOpts } from '../shared.ts';
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('generate the synthetic demo network (if needed), ingest it and print what it did')
+    .option('--data <folder>', 'demo data folder (default: datasets/demo of the package)')
+    .option('--regenerate', 'generate the demo data again even if present')
+    .option('--scale <n>', 'network size multiplier for a bigger demo', '1')
+    .action(async (o: { data?: string; regenerate?: boolean; scale: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOpts>();
+      const [{ Warehouse }, { runDemo }] = await Promise.all([import('../../db/warehouse.ts'), import('../../demo/demo.ts')]);
+      const year = 2023;
+      const path = resolve(g.warehouse ?? process.env.CAFE_IMPACT_WAREHOUSE ?? 'warehouse/demo.duckdb');
+      const wh = await Warehouse.open(path);
+      try {
+        out(`Warehouse ${path}`);
+        const run = await runDemo(wh, {
+          data: o.data,
+          regenerate: o.regenerate,
+          scale: Number(o.scale),
+          year,
+          onGenerating: (data) => out(`Generating the synthetic demo network in ${data} …`),
+          onGenerate: (s) => out(`  ${s.cafes} cafés in ${s.departments} departments; ${s.files} files`),
+          onIngest: ({ folder, period, report }) => {
+            out();
+            out(`== ingest ${folder} --period ${period}`);
+            printIngest(report, { maxRejects: 5 });
+            out(printable(report.message));
+          },
+        });
+        out();
+        out(`== run --period ${year}`);
+        for (const w of run.warnings.slice(0, 5)) out(`warning: ${printable(w.message)}`);
+        if (run.warnings.length > 5) out(`(${run.warnings.length - 5} more warnings: cafe-impact explain km_saved --period ${year})`);
+        out();
+        await printHeadline(wh, String(year));
+        out();
+        out('The data is synthetic (see datasets/demo/README.md): the figures show the method, not the network.');
+        out('Next:');
+        out(`  npx cafe-impact --warehouse ${path} figures --period ${year} --format xlsx --output chiffres-${year}.xlsx`);
+        out(`  npx cafe-impact --warehouse ${path} explain km_saved --period ${year}`);
+        out(`  npx cafe-impact --warehouse ${path} rejects --period ${year}-Q2`);
+      } finally {
+        wh.close();
+      }
+    });
+}

@@ -1,0 +1,96 @@
+/**
+ * INSEE Filosofi commune file (e.g. `base-cc-filosofi-2021`: `CODGEO;NBMENFISC21;…;MED21;…`)
+ * → long `commune_indicators` rows {commune_insee, year, indicator, value}.
+ *
+ * - Indicator code: the column name without its 2-digit year suffix, lowercased, prefixed:
+ *   MED21 → `filosofi.med`, TP60AGE121 → `filosofi.tp60age1`, D121 → `filosofi.d1`.
+ * - Year: from that suffix, 21 → 2021 (every indicator column must carry the same one).
+ * - `s` (withheld by statistical secrecy), `nd` (not available: communes that did not exist in
+ *   the tax year) and empty cells → value null, never 0. Decimal comma → number.
+ *
+ * The unit of `read` is the cell (one per commune × indicator), so that
+ * read = rows + skipped + rejects holds; `lines` gives the communes read.
+ */
+import { UserError } from '../core/errors.ts';
+import { fieldCountProblem, withCsv, requireColumn, type CsvInput } from '../io/csv.ts';
+import { newResult, normalizeInsee, parseDecimal, reject, type ImportOptions, type ImportResult } from './types.ts';
+
+/** Cell values meaning "no value" in INSEE files (secret, not available, not significant…). */
+const MISSING = new Set(['', 's', 'nd', 'nc', 'ns', 'na', 'so']);
+
+/** Text columns that are not indicators. */
+const LABEL_COLUMNS = new Set(['libgeo', 'lib', 'nom', 'libelle', 'nom_commune']);
+
+export interface FilosofiColumn { index: number; column: string; indicator: string }
+
+/** Indicator columns of a Filosofi header and the year their suffix gives. */
+export function filosofiColumns(header: string[], codeIndex: number, year?: number, file = '<filosofi>'): { year: number; columns: FilosofiColumn[] } {
+  const candidates = header.map((column, index) => ({ column, index })).filter(({ column, index }) => index !== codeIndex && !LABEL_COLUMNS.has(column.toLowerCase()));
+  if (candidates.length === 0) throw new UserError(`${file}: no indicator columns besides ${header[codeIndex]}`);
+  const suffixes = new Set(candidates.map(({ column }) => /^(.+?)(\d{2})$/.exec(column)?.[2] ?? ''));
+  const [suffix] = suffixes;
+  if (suffixes.size === 1 && suffix) {
+    const fromColumns = 2000 + Number(suffix);
+    if (year !== undefined && year !== fromColumns) {
+      throw new UserError(`${file}: the columns are for ${fromColumns} (suffix ${suffix}) but the year given is ${year}`);
+    }
+    return {
+      year: fromColumns,
+      columns: candidates.map(({ column, index }) => ({ index, column, indicator: `filosofi.${column.slice(0, -2).toLowerCase()}` })),
+    };
+  }
+  if (year === undefined) {
+    const odd = candidates.filter(({ column }) => !column.endsWith(suffix ?? '')).map(({ column }) => column);
+    throw new UserError(`${file}: cannot tell the year: the indicator columns do not share a 2-digit year suffix (${odd.slice(0, 5).join(', ')}…); give the year`);
+  }
+  return { year, columns: candidates.map(({ column, index }) => ({ index, column, indicator: `filosofi.${column.toLowerCase()}` })) };
+}
+
+export async function convertFilosofi(file: string, opts: ImportOptions = {}): Promise<ImportResult> {
+  return withCsv(file, (csv) => filosofiFromCsv(csv, opts));
+}
+
+/** Conversion of already parsed or streamed records of a Filosofi table; no I/O of its own. */
+export async function filosofiFromCsv(table: CsvInput, opts: ImportOptions = {}): Promise<ImportResult> {
+  const { header } = table;
+  const cCode = requireColumn(table, 'commune code', 'CODGEO', 'code_insee', 'COM');
+  const { year, columns } = filosofiColumns(header, cCode, opts.year, table.file);
+
+  const result = newResult('commune_indicators');
+  result.lines = 0;
+  const firstLine = new Map<string, number>();
+  for await (const rec of table.records) {
+    result.lines++;
+    result.read += columns.length;
+    const f = (c: number) => (rec.fields[c] ?? '').trim();
+    const rejectLine = (reason: string, column?: number) => {
+      for (const col of columns) {
+        reject(result, { line: rec.line, reason: `${reason} (${col.column} not converted)`, rawLine: rec.raw,
+          ...(column !== undefined ? { column: header[column] ?? '', value: f(column) } : {}) });
+      }
+    };
+
+    const countProblem = fieldCountProblem(header.length, rec);
+    if (countProblem) { rejectLine(countProblem); continue; }
+    const code = normalizeInsee(f(cCode));
+    if (!code) { rejectLine(code === null ? 'no commune code' : 'is not an INSEE commune code', cCode); continue; }
+    const seen = firstLine.get(code);
+    if (seen !== undefined) { rejectLine(`duplicate commune (first on line ${seen})`, cCode); continue; }
+    firstLine.set(code, rec.line);
+
+    for (const col of columns) {
+      const raw = f(col.index);
+      let value: number | null = null;
+      if (!MISSING.has(raw.toLowerCase())) {
+        // Spaces are thousands separators in some INSEE exports ("25 820").
+        value = parseDecimal(raw.replace(/[\s\u00a0\u202f]/g, ''));
+        if (value === null || Number.isNaN(value)) {
+          reject(result, { line: rec.line, column: col.column, value: raw, reason: 'is not a number (nor s / nd for a withheld value)', rawLine: rec.raw });
+          continue;
+        }
+      }
+      result.rows.push({ commune_insee: code, year, indicator: col.indicator, value, _line: rec.line });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,79 @@
+/**
+ * Method parameters, with their documented defaults (METHODOLOGY.md). A JSON file given with
+ * `--config` (or `cafe-impact.config.json` in the working directory) overrides any of them; it is
+ * validated, and the values used are recorded with every run.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../core/errors.ts';
+
+/**
+ * Version of the indicators' method; bumped whenever a definition or default changes.
+ * 1.1.0: complementary suppression (METHODOLOGY.md section 8), more cells suppressed.
+ */
+export const METHOD_VERSION = '1.1.0';
+
+export const configSchema = z
+  .object({
+    km: z
+      .object({
+        /** Sphere radius for great-circle distances: the IUGG mean Earth radius. */
+        earth_radius_km: z.number().positive().default(6371.0088),
+        /** A facility this close to the café is the café itself, not an alternative. */
+        self_radius_km: z.number().min(0).default(0.05),
+        /** One-way (as the 2023 report computed it) or round trip. */
+        round_trip: z.boolean().default(false),
+        /** Road distance / crow-fly distance; 1 = crow-fly. */
+        // at most 4 decimals: the trip factor enters the exact decimal sums as DECIMAL(9, 4)
+        detour_factor: z.number().min(1).max(3).refine((v) => Math.abs(v * 1e4 - Math.round(v * 1e4)) < 1e-6, 'at most 4 decimals').default(1),
+        /** A nearest alternative farther than this is flagged in the run's warnings. */
+        far_warning_km: z.number().positive().default(50),
+        /** Earth's equatorial circumference, for "times around the Earth" (WGS84). */
+        earth_circumference_km: z.number().positive().default(40075.017),
+      })
+      .strict()
+      .default({ earth_radius_km: 6371.0088, self_radius_km: 0.05, round_trip: false, detour_factor: 1, far_warning_km: 50, earth_circumference_km: 40075.017 }),
+    suppliers: z
+      .object({
+        /** A supplier is local to a café within this crow-fly distance. */
+        local_radius_km: z.number().positive().default(30),
+      })
+      .strict()
+      .default({ local_radius_km: 30 }),
+    disclosure: z
+      .object({
+        /** Counts of people under this value are suppressed outside the network total. */
+        min_cell: z.int().min(1).default(5),
+      })
+      .strict()
+      .default({ min_cell: 5 }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
+
+/** Reads and validates a config file (explicit path, else ./cafe-impact.config.json if present). */
+export function loadConfig(path?: string): { config: Config; source: string | null } {
+  const file = path ? resolve(path) : resolve('cafe-impact.config.json');
+  if (!existsSync(file)) {
+    if (path) throw new UserError(`config file ${file} not found`);
+    return { config: defaultConfig(), source: null };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const r = configSchema.safeParse(raw);
+  if (!r.success) {
+    const first = r.error.issues[0]!;
+    throw new UserError(`${file}: ${first.path.join('.') || '(root)'}: ${first.message}`);
+  }
+  return { config: r.data, source: file };
+}
