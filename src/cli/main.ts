@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 // needs when it runs (the warehouse, the ingestion, exceljs… are not loaded for --help).
 import { Command, CommanderError } from 'commander';
 import { EXIT, fsErrorMessage, InternalError, isFsError, UserError } from '../core/errors.ts';
+import { usage } from '../core/messages.ts';
 import { printable } from './format.ts';
 import { err, quietOnClosedPipe } from './shared.ts';
 import { registerIngest } from './commands/ingest.ts';
@@ -51,7 +52,7 @@ function usageErrors(cmd: Command, path: string[]): void {
   cmd.exitOverride((e) => {
     if (e.exitCode === 0 || e.code === 'commander.help') throw e;
     const what = e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
-    throw new UserError(`${what} (see ${path.join(' ')} --help)`);
+    throw new UserError(usage.commander(what, path.join(' ')));
   });
   for (const c of cmd.commands) usageErrors(c, [...path, c.name()]);
 }

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Warehouse } from '../db/warehouse.ts';
 import { fsReason, isFsError, UserError } from '../core/errors.ts';
+import { usage } from '../core/messages.ts';
 import type { IngestReport } from '../ingest/ingest.ts';
 import { num, printable, table } from './format.ts';
 
@@ -65,8 +66,8 @@ export async function withWarehouse<T>(cmd: Command, fn: (wh: Warehouse) => Prom
 export function checkOutput(file: string | undefined): void {
   if (file === undefined) return;
   const folder = dirname(resolve(file));
-  if (!existsSync(folder)) throw new UserError(`cannot write ${file}: folder ${folder} does not exist`);
-  if (!statSync(folder).isDirectory()) throw new UserError(`cannot write ${file}: ${folder} is not a folder`);
+  if (!existsSync(folder)) throw new UserError(usage.outputNoFolder(file, folder));
+  if (!statSync(folder).isDirectory()) throw new UserError(usage.outputNotFolder(file, folder));
 }
 
 /** Writes an `--output` file; a file-system refusal becomes a one-line user error naming it. */
@@ -75,14 +76,14 @@ export function writeOutput(file: string, data: string | Uint8Array): void {
   try {
     writeFileSync(file, data);
   } catch (e) {
-    if (isFsError(e)) throw new UserError(`cannot write ${file}: ${fsReason(e)}`);
+    if (isFsError(e)) throw new UserError(usage.cannotWrite(file, fsReason(e)));
     throw e;
   }
 }
 
 export function parseThreshold(v: string): number {
   const n = Number(v.replace(/%$/, '')) / (v.endsWith('%') ? 100 : 1);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new UserError(`--threshold ${v}: expected a share between 0 and 1 (e.g. 0.05) or a percentage (5%)`);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new UserError(usage.badThreshold(v));
   return n;
 }
 

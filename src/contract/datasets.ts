@@ -148,6 +148,18 @@ export const communeIndicators = z.object({
   value: z.number().optional().meta(d('Value; empty when withheld (statistical secrecy), never 0')),
 });
 
+/**
+ * Population of a commune by sex and age band (15 and over), the margins survey weights are
+ * raked to. INSEE's detailed census counts are fractional: the population is a number.
+ */
+export const population = z.object({
+  commune_insee: insee('Commune'),
+  year: z.int().min(1900).max(2100).meta(d('Census year of the count')),
+  sex: z.enum(['F', 'M']).meta(d('Sex (the census knows F and M only)')),
+  age_band: z.enum(AGE_BANDS).meta(d('Age band (the survey\'s bands)')),
+  population: z.number().min(0).max(10_000_000).meta(d('Inhabitants of that sex and age band (fractional in INSEE\'s detailed counts)')),
+});
+
 /** Position of a commune (centroid), from the INSEE/data.gouv communes file. */
 export const communePositions = z.object({
   commune_insee: insee('Commune'),
@@ -216,6 +228,7 @@ export const DATASETS: Record<string, DatasetDef> = {
     rules: [{ column: 'end_on', sql: 'end_on >= start_on', reason: 'is before start_on' }] },
   candidates: { name: 'candidates', kind: 'reference', schema: candidates, key: ['commune_insee'], description: 'Candidate communes (applications for a café)' },
   commune_indicators: { name: 'commune_indicators', kind: 'reference', schema: communeIndicators, key: ['commune_insee', 'year', 'indicator'], description: 'Indicators per commune and year, long format' },
+  population: { name: 'population', kind: 'reference', schema: population, key: ['commune_insee', 'year', 'sex', 'age_band'], description: 'Population by commune, year, sex and age band: the margins of the survey weights' },
   commune_positions: { name: 'commune_positions', kind: 'reference', schema: communePositions, key: ['commune_insee'], description: 'Position (centroid) of each commune; suppliers without coordinates fall back on it' },
   questionnaire: { name: 'questionnaire', kind: 'reference', schema: questionnaire, key: ['item_id'], description: 'Survey questionnaire: one row per item (one survey column each)',
     rules: [{ column: 'scale_max', sql: 'scale_max > scale_min', reason: 'must be greater than scale_min' }] },

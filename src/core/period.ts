@@ -3,6 +3,7 @@
  * `end` is exclusive, so a row dated d is in the period when start <= d < end.
  */
 import { UserError } from './errors.ts';
+import { periodErrors } from './messages.ts';
 
 export interface Period {
   /** Canonical label: `2023` or `2023-Q2`. */
@@ -28,9 +29,9 @@ function lastDayOf(y: number, m: number): number {
 /** Parses `2023`, `2023-Q2` (also `2023Q2`, `2023-q2`). */
 export function parsePeriod(text: string): Period {
   const m = /^\s*(\d{4})(?:-?[Qq]([1-4]))?\s*$/.exec(text);
-  if (!m) throw new UserError(`invalid period "${text}": expected a year (2023) or a quarter (2023-Q2)`);
+  if (!m) throw new UserError(periodErrors.badPeriod(text));
   const year = Number(m[1]);
-  if (year < 1990 || year > 2100) throw new UserError(`invalid period "${text}": year out of range 1990–2100`);
+  if (year < 1990 || year > 2100) throw new UserError(periodErrors.yearOutOfRange(text));
   if (!m[2]) return { label: `${year}`, kind: 'year', year, start: iso(year, 1, 1), end: iso(year + 1, 1, 1), last: iso(year, 12, 31) };
   const q = Number(m[2]) as 1 | 2 | 3 | 4;
   const m0 = (q - 1) * 3 + 1;

@@ -4,7 +4,7 @@
  */
 
 /** Scopes of a figure: the network, its geography, its breakdowns. */
-export const SCOPES = ['network', 'region', 'department', 'cafe', 'model', 'stage', 'service', 'contract', 'programme'] as const;
+export const SCOPES = ['network', 'region', 'department', 'cafe', 'model', 'stage', 'service', 'contract', 'programme', 'commune'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** A text for people, in each language the outputs speak. */

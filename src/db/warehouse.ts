@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
 import { fsErrorMessage, isFsError, UserError } from '../core/errors.ts';
+import { warehouseErrors } from '../core/messages.ts';
 import { migrate } from './migrate.ts';
 import { PROFILE, profileLine } from '../core/profile.ts';
 
@@ -76,13 +77,13 @@ export class Warehouse {
 
   static async open(path: string, opts: OpenOptions = {}): Promise<Warehouse> {
     if (path !== ':memory:' && opts.mustExist && !existsSync(path)) {
-      throw new UserError(`warehouse ${path} does not exist; ingest a folder first, or give --warehouse`);
+      throw new UserError(warehouseErrors.missing(path));
     }
     if (path !== ':memory:') {
       try {
         mkdirSync(dirname(path), { recursive: true });
       } catch (e) {
-        if (isFsError(e)) throw new UserError(`cannot create warehouse ${path}: ${fsErrorMessage(e)}`);
+        if (isFsError(e)) throw new UserError(warehouseErrors.cannotCreate(path, fsErrorMessage(e)));
         throw e;
       }
       if (!opts.readOnly && opts.migrate !== false) createFromTemplate(path);
@@ -104,11 +105,9 @@ export class Warehouse {
     } catch (e) {
       const msg = (e as Error).message;
       if (/lock/i.test(msg)) {
-        throw new UserError(`warehouse ${path} is in use by another process (DuckDB allows one writer at a time)`, {
-          hint: 'wait for the other cafe-impact command to finish, or point --warehouse at another file',
-        });
+        throw new UserError(warehouseErrors.inUse(path), { hint: warehouseErrors.inUseHint() });
       }
-      throw new UserError(`cannot open warehouse ${path}: ${msg.split('\n')[0]}`);
+      throw new UserError(warehouseErrors.cannotOpen(path, msg.split('\n')[0]!));
     }
     const conn = await instance.connect();
     await conn.run(`SET TimeZone = 'Europe/Paris'`);

@@ -25,6 +25,7 @@ import {
   type CAFE_MODELS, type CAFE_STAGES, type LEGAL_FORMS, type ACTIVITIES, type PARTICIPANT_ROLES,
 } from '../contract/datasets.ts';
 import { UserError } from '../core/errors.ts';
+import { demoErrors } from '../core/messages.ts';
 import { DEPARTMENT_CENTRES } from './department-centres.ts';
 import { Rng } from './prng.ts';
 
@@ -251,6 +252,7 @@ export async function generateDemo(opts: GenerateDemoOptions): Promise<DemoSumma
 
   await mkdir(path.join(out, 'reference'), { recursive: true });
   await writeReference(out, world, facilities, staff, candidates, positions, collect);
+  await collect(await writePopulation(out, world, candidates, root.fork('population')));
   progress('reference tables written');
 
   const km: Record<FacilityService, number> = { bread: 0, cash: 0, post: 0 };
@@ -292,11 +294,11 @@ export async function generateDemo(opts: GenerateDemoOptions): Promise<DemoSumma
 }
 
 function checkOptions(scale: number, seed: number, year: number, salesLinesPerDay: number): void {
-  if (!Number.isFinite(scale) || scale <= 0 || scale > 100) throw new UserError(`invalid scale ${scale}: expected a number in (0, 100]`);
-  if (!Number.isInteger(seed)) throw new UserError(`invalid seed ${seed}: expected an integer`);
-  if (!Number.isInteger(year) || year < 2020 || year > 2100) throw new UserError(`invalid year ${year}: expected 2020–2100`);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 100) throw new UserError(demoErrors.badScale(scale));
+  if (!Number.isInteger(seed)) throw new UserError(demoErrors.badSeed(seed));
+  if (!Number.isInteger(year) || year < 2020 || year > 2100) throw new UserError(demoErrors.badYear(year));
   if (!Number.isInteger(salesLinesPerDay) || salesLinesPerDay < 0 || salesLinesPerDay > 10_000) {
-    throw new UserError(`invalid sales lines per day ${salesLinesPerDay}: expected an integer in 0–10000`);
+    throw new UserError(demoErrors.badSalesLines(salesLinesPerDay));
   }
 }
 
@@ -1150,6 +1152,30 @@ async function writeSurvey(
     const hasCafe = withCafe.includes(person.commune);
     const answers = QUESTIONNAIRE.map((item) => surveyAnswer(rng, item, person.latent, hasCafe, quarter === 4));
     await w.row([person.key, person.commune, waveDate, person.sex, person.ageBand, ...answers]);
+  }
+  return w;
+}
+
+/**
+ * The survey communes' population 15 and over by sex and age band (the margins survey weights
+ * are raked to), fractional like INSEE's detailed census counts: 83 % of the commune's
+ * population, 51 % women, age shares of rural France, each cell perturbed by up to ±15 %.
+ */
+async function writePopulation(out: string, world: World, candidates: Candidate[], rng: Rng): Promise<CsvWriter> {
+  const w = new CsvWriter(out, 'reference/population.csv', 'population', UTF8_CSV);
+  await w.header(['commune_insee', 'year', 'sex', 'age_band', 'population']);
+  const byCode = new Map<string, Commune>();
+  for (const c of world.cafes) byCode.set(c.commune.code, c.commune);
+  for (const c of candidates) byCode.set(c.commune.code, c.commune);
+  const { withCafe, without } = surveyCommunes(world, candidates);
+  const AGE_SHARES = [0.13, 0.2, 0.24, 0.17, 0.14, 0.12];
+  for (const code of [...new Set([...withCafe, ...without])].sort()) {
+    const adults = Math.max(60, (byCode.get(code)?.population ?? 300) * 0.83);
+    for (const [sex, share] of [['F', 0.51], ['M', 0.49]] as const) {
+      for (let b = 0; b < AGE_BANDS.length; b++) {
+        await w.row([code, String(world.year - 3), sex, AGE_BANDS[b]!, (adults * share * AGE_SHARES[b]! * rng.uniform(0.85, 1.15)).toFixed(2)]);
+      }
+    }
   }
   return w;
 }

@@ -6,6 +6,7 @@
  */
 import type { Warehouse } from '../db/warehouse.ts';
 import { UserError } from '../core/errors.ts';
+import { figureErrors } from '../core/messages.ts';
 import type { IndicatorFamily, Lang } from '../indicators/family.ts';
 import { FAMILIES, indicatorDef, indicatorsOf, type Indicator } from '../indicators/registry.ts';
 import { latestRun, runFigures, type RunRecord } from './store.ts';
@@ -28,7 +29,7 @@ export async function explainIndicator(
   const families = o.families ?? FAMILIES;
   const lang = o.lang ?? 'fr';
   const indicator = indicatorDef(id, families);
-  if (!indicator) throw new UserError(`unknown indicator ${id} (one of ${indicatorsOf(families).map((d) => d.id).join(', ')})`);
+  if (!indicator) throw new UserError(figureErrors.unknownIndicator(id, indicatorsOf(families).map((d) => d.id)));
   const run = await latestRun(wh, period);
   const figures = (await runFigures(wh, run.run_id)).filter((f) => f.indicator === id);
   const network = figures.find((f) => f.scope === 'network');

@@ -15,11 +15,12 @@
  *   otherwise the provenance attached to it would be false: a mismatch throws.
  */
 import { UserError } from '../core/errors.ts';
+import { exportErrors } from '../core/messages.ts';
 import { SCOPES, type Figure, type RunProvenance } from './types.ts';
 import { scopeLabel, scopeName } from '../format/labels.ts';
 import { decimalsOf, formatNumber, unitName, type Lang } from '../format/locale.ts';
 import type { IndicatorFamily } from '../indicators/family.ts';
-import { FAMILIES, indicatorsOf } from '../indicators/registry.ts';
+import { FAMILIES, indicatorDef } from '../indicators/registry.ts';
 import { csvRow } from '../io/csv.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -31,8 +32,8 @@ type CleanFigure = Figure;
 function toNumber(v: unknown, what: string): number | null {
   if (v === null || v === undefined) return null;
   const n = typeof v === 'bigint' ? Number(v) : v;
-  if (typeof n !== 'number') throw new UserError(`export: ${what} is not a number (${typeof v})`);
-  if (!Number.isFinite(n)) throw new UserError(`export: ${what} is not finite (${String(n)}); use null for a value that cannot be computed`);
+  if (typeof n !== 'number') throw new UserError(exportErrors.notNumber(what, typeof v));
+  if (!Number.isFinite(n)) throw new UserError(exportErrors.notFinite(what, n));
   // -0 would print as "-0" in JSON.
   return Object.is(n, -0) ? 0 : n;
 }
@@ -40,10 +41,10 @@ function toNumber(v: unknown, what: string): number | null {
 function clean(f: Figure, prov: RunProvenance): CleanFigure {
   const where = `${f.indicator} / ${f.scope} / ${f.scope_id ?? '(réseau)'}`;
   if (f.run_id !== prov.run_id) {
-    throw new UserError(`export: figure ${where} comes from run ${f.run_id}, not from run ${prov.run_id} whose provenance is attached`);
+    throw new UserError(exportErrors.otherRun(where, f.run_id, prov.run_id));
   }
   if (f.method_version !== prov.method_version) {
-    throw new UserError(`export: figure ${where} has method ${f.method_version}, the run's provenance says ${prov.method_version}`);
+    throw new UserError(exportErrors.otherMethod(where, f.method_version, prov.method_version));
   }
   const suppressed = f.suppressed === true;
   return {
@@ -56,6 +57,9 @@ function clean(f: Figure, prov: RunProvenance): CleanFigure {
     unit: f.unit,
     ci_low: suppressed ? null : toNumber(f.ci_low, `ci_low of ${where}`),
     ci_high: suppressed ? null : toNumber(f.ci_high, `ci_high of ${where}`),
+    se: suppressed ? null : toNumber(f.se, `se of ${where}`),
+    n: suppressed ? null : toNumber(f.n, `n of ${where}`),
+    ci_level: suppressed ? null : toNumber(f.ci_level, `ci_level of ${where}`),
     suppressed,
     run_id: f.run_id,
     method_version: f.method_version,
@@ -103,7 +107,7 @@ function canonical(v: unknown, path = 'parameters'): unknown {
   if (v === null || v === undefined) return v ?? null;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new UserError(`export: ${path} is not finite (${String(v)})`);
+    if (!Number.isFinite(v)) throw new UserError(exportErrors.parameterNotFinite(path, v));
     return Object.is(v, -0) ? 0 : v;
   }
   if (typeof v === 'string' || typeof v === 'boolean') return v;
@@ -118,7 +122,7 @@ function canonical(v: unknown, path = 'parameters'): unknown {
     }
     return out;
   }
-  throw new UserError(`export: ${path} cannot be exported (${typeof v})`);
+  throw new UserError(exportErrors.cannotExport(path, typeof v));
 }
 
 type CleanInput = { dataset: string; file: string; sha256: string; load_id: string };
@@ -135,8 +139,9 @@ export function cleanInputs(prov: RunProvenance): CleanInput[] {
 
 /**
  * All figures as one pretty-printed JSON array (2 spaces, trailing newline). Each element has the
- * keys `indicator, scope, scope_id, scope_label, period, value, unit, ci_low, ci_high, suppressed,
- * run_id, method_version, parameters, inputs` in that order; `parameters` and `inputs` are the
+ * keys `indicator, scope, scope_id, scope_label, period, value, unit, ci_low, ci_high, se, n,
+ * ci_level, suppressed, run_id, method_version, parameters, inputs` in that order (se, n and
+ * ci_level null where they do not apply); `parameters` and `inputs` are the
  * run's, repeated on every element so that each one stands alone. Same input (in any order) →
  * byte-identical output.
  */
@@ -153,6 +158,9 @@ export function figuresToJson(figures: Figure[], prov: RunProvenance): string {
     unit: f.unit,
     ci_low: f.ci_low,
     ci_high: f.ci_high,
+    se: f.se,
+    n: f.n,
+    ci_level: f.ci_level,
     suppressed: f.suppressed,
     run_id: f.run_id,
     method_version: f.method_version,
@@ -209,8 +217,8 @@ export function neutraliseFormula(cell: string): string {
 // CSV and XLSX rows
 
 const HEADER: Record<Lang, readonly string[]> = {
-  fr: ['indicateur', 'périmètre', 'code', 'libellé', 'période', 'valeur', 'unité', 'valeur brute', 'intervalle bas', 'intervalle haut', 'secret statistique', 'run', 'méthode', 'indicateur (libellé)', 'périmètre (libellé)', 'unité (libellé)'],
-  en: ['indicator', 'scope', 'code', 'label', 'period', 'value', 'unit', 'raw value', 'interval low', 'interval high', 'suppressed', 'run', 'method', 'indicator (label)', 'scope (label)', 'unit (label)'],
+  fr: ['indicateur', 'périmètre', 'code', 'libellé', 'période', 'valeur', 'unité', 'valeur brute', 'intervalle bas', 'intervalle haut', 'erreur type', 'effectif', 'niveau de confiance', 'secret statistique', 'run', 'méthode', 'indicateur (libellé)', 'périmètre (libellé)', 'unité (libellé)'],
+  en: ['indicator', 'scope', 'code', 'label', 'period', 'value', 'unit', 'raw value', 'interval low', 'interval high', 'standard error', 'n', 'confidence level', 'suppressed', 'run', 'method', 'indicator (label)', 'scope (label)', 'unit (label)'],
 };
 
 /**
@@ -221,8 +229,9 @@ const HEADER: Record<Lang, readonly string[]> = {
  * The machine-friendly columns come first and keep their places (codes, the raw value): `valeur`
  * is the value rounded half-up at the unit's decimals, without the unit ("378 000",
  * src/format/locale.ts), `valeur brute` the unrounded number without thousands separator
- * ("378000,4"), the interval bounds unrounded likewise, `secret statistique` "oui"/"non" (value
- * blank when "oui"). Then the labels for people: the indicator's declared label, the scope in
+ * ("378000,4"), the interval bounds, the standard error and the interval's level unrounded
+ * likewise, `effectif` the respondents or observations behind an estimate (blank where none of
+ * these apply), `secret statistique` "oui"/"non" (value blank when "oui"). Then the labels for people: the indicator's declared label, the scope in
  * words and the unit's name. Every cell goes through `neutraliseFormula` (so "-3" is written
  * "'-3", see there), then fields are quoted by the one rule of src/io/csv.ts (`csvField`).
  */
@@ -230,7 +239,12 @@ export function figuresToCsv(figures: Figure[], prov: RunProvenance, opts: { lan
   const lang = opts.lang ?? 'fr';
   const sep = lang === 'fr' ? ';' : ',';
   const raw = (v: number | null) => (lang === 'fr' ? rawFrench(v) : v === null ? '' : plainDecimal(v));
-  const labels = new Map(indicatorsOf(opts.families ?? FAMILIES).map((d) => [d.id, d.label[lang]]));
+  const families = opts.families ?? FAMILIES;
+  const labels = new Map<string, string>();
+  const labelOf = (id: string) => {
+    if (!labels.has(id)) labels.set(id, indicatorDef(id, families)?.label[lang] ?? '');
+    return labels.get(id)!;
+  };
   const yes = lang === 'fr' ? ['oui', 'non'] : ['yes', 'no'];
   const lines = [csvRow(HEADER[lang], sep)];
   for (const f of sortFigures(figures, prov)) {
@@ -245,10 +259,13 @@ export function figuresToCsv(figures: Figure[], prov: RunProvenance, opts: { lan
       raw(f.value),
       raw(f.ci_low),
       raw(f.ci_high),
+      raw(f.se),
+      f.n === null ? '' : String(f.n),
+      raw(f.ci_level),
       f.suppressed ? yes[0]! : yes[1]!,
       f.run_id,
       f.method_version,
-      labels.get(f.indicator) ?? '',
+      labelOf(f.indicator),
       f.scope === 'network' ? scopeLabel(f.scope, null, null, lang) : `${scopeName(f.scope, lang)}${lang === 'fr' ? ' : ' : ': '}${scopeLabel(f.scope, f.scope_id, f.scope_label, lang)}`,
       unitName(f.unit, lang),
     ];

@@ -7,6 +7,7 @@
  */
 import type { Warehouse } from '../db/warehouse.ts';
 import type { TsModel } from '../models/runner.ts';
+import { signCheckSql } from '../format/units.ts';
 import { complementaryCells, type CafeGeography, type SuppressionCell } from './suppression.ts';
 
 /** `groups`: indicators suppressed with one pattern (suppressionGroups of the families). */
@@ -22,8 +23,8 @@ export const martFiguresModel = (groups: readonly (readonly string[])[]): TsMode
     { kind: 'unique', columns: ['indicator', 'scope', 'scope_id'] },
     { kind: 'expression', sql: 'suppressed OR value IS NOT NULL' },
     // a suppressed cell never carries its number
-    { kind: 'expression', sql: 'NOT suppressed OR value IS NULL' },
-    { kind: 'expression', sql: 'value IS NULL OR value >= 0' },
+    { kind: 'expression', sql: 'NOT suppressed OR (value IS NULL AND ci_low IS NULL AND ci_high IS NULL AND se IS NULL AND n IS NULL)' },
+    { kind: 'expression', sql: signCheckSql() },
   ],
   async build(wh: Warehouse) {
     const cells = await wh.all<SuppressionCell>('SELECT indicator, scope, scope_id, value, suppressed FROM int_figures');
@@ -43,6 +44,11 @@ export const martFiguresModel = (groups: readonly (readonly string[])[]): TsMode
       SELECT f.indicator, f.scope, f.scope_id, f.scope_label,
              CASE WHEN c.indicator IS NULL THEN f.value END AS value,
              f.unit,
+             CASE WHEN c.indicator IS NULL THEN f.ci_low END AS ci_low,
+             CASE WHEN c.indicator IS NULL THEN f.ci_high END AS ci_high,
+             CASE WHEN c.indicator IS NULL THEN f.se END AS se,
+             CASE WHEN c.indicator IS NULL THEN f.n END AS n,
+             f.ci_level,
              f.suppressed OR c.indicator IS NOT NULL AS suppressed
       FROM int_figures f
       LEFT JOIN _complements c ON c.indicator = f.indicator AND c.scope = f.scope AND c.scope_id IS NOT DISTINCT FROM f.scope_id;

@@ -1,6 +1,7 @@
 /** Reading published figures back: the latest successful run of a period and its provenance. */
 import type { Warehouse } from '../db/warehouse.ts';
 import { UserError } from '../core/errors.ts';
+import { figureErrors } from '../core/messages.ts';
 import type { Figure, RunProvenance } from './types.ts';
 
 export interface RunRecord extends RunProvenance {
@@ -15,7 +16,7 @@ export async function latestRun(wh: Warehouse, period: string): Promise<RunRecor
      FROM runs WHERE period = $1 AND status = 'succeeded' ORDER BY started_at DESC, run_id DESC LIMIT 1`,
     [period],
   );
-  if (!r) throw new UserError(`no successful run for ${period}: run \`cafe-impact run --period ${period}\` first`);
+  if (!r) throw new UserError(figureErrors.noSuccessfulRun(period));
   const warnings = await wh.all<{ code: string; subject: string | null; message: string }>(
     'SELECT code, subject, message FROM run_warnings WHERE run_id = $1 ORDER BY code, subject',
     [r.run_id],
@@ -25,7 +26,7 @@ export async function latestRun(wh: Warehouse, period: string): Promise<RunRecor
 
 export async function runFigures(wh: Warehouse, runId: string): Promise<Figure[]> {
   return wh.all<Figure>(
-    `SELECT indicator, scope, scope_id, scope_label, period, value, unit, ci_low, ci_high, suppressed, run_id, method_version
+    `SELECT indicator, scope, scope_id, scope_label, period, value, unit, ci_low, ci_high, se, n, ci_level, suppressed, run_id, method_version
      FROM figures WHERE run_id = $1 ORDER BY indicator, scope, scope_id NULLS FIRST`,
     [runId],
   );

@@ -21,6 +21,12 @@ export interface Figure {
   unit: string;
   ci_low: number | null;
   ci_high: number | null;
+  /** Standard error; null where it does not apply (counts and sums of the network's records). */
+  se: number | null;
+  /** Respondents or observations behind an estimate; null where it does not apply. */
+  n: number | null;
+  /** Level of the interval [ci_low, ci_high] (0.95, 0.90); null without an interval. */
+  ci_level: number | null;
   suppressed: boolean;
   run_id: string;
   method_version: string;

@@ -18,10 +18,11 @@
  * clock: the same run gives the same bytes.
  */
 import { UserError } from '../core/errors.ts';
+import { figureErrors } from '../core/messages.ts';
 import { decimalsOf, formatDate, formatPeriod, formatValue, roundHalfUp, SUPPRESSED, unitName, type Lang } from '../format/locale.ts';
 import { scopeLabel, scopeName } from '../format/labels.ts';
 import type { IndicatorFamily } from '../indicators/family.ts';
-import { FAMILIES, headlineIndicators, indicatorsOf } from '../indicators/registry.ts';
+import { FAMILIES, headlineIndicators, indicatorDef, indicatorsOf } from '../indicators/registry.ts';
 import { canonicalParameters, cleanInputs, neutraliseFormula, sortFigures } from './export.ts';
 import type { Figure, RunProvenance } from './types.ts';
 
@@ -49,6 +50,7 @@ const T = {
     fr: ['Indicateur', 'Périmètre', 'Libellé', 'Valeur', 'Unité', 'Identifiant', 'Code du périmètre'],
     en: ['Indicator', 'Scope', 'Label', 'Value', 'Unit', 'Indicator id', 'Scope code'],
   },
+  uncertaintyHeader: { fr: ['Intervalle bas', 'Intervalle haut', 'Erreur type', 'Effectif', 'Niveau'], en: ['Interval low', 'Interval high', 'Standard error', 'n', 'Level'] },
   warningsHeader: { fr: ['Code', 'Objet', 'Message'], en: ['Code', 'Subject', 'Message'] },
   noWarning: { fr: 'Aucun avertissement pour ce calcul.', en: 'No warning for this run.' },
   provenance: {
@@ -93,7 +95,7 @@ export async function figuresToWorkbook(
   const indicators = indicatorsOf(families);
   const rows = sortFigures(figures, run);
   const runDate = new Date(run.started_at);
-  if (Number.isNaN(runDate.getTime())) throw new UserError(`workbook: the run's start ${run.started_at} is not a date`);
+  if (Number.isNaN(runDate.getTime())) throw new UserError(figureErrors.badRunStart(run.started_at));
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'cafe-impact';
@@ -136,17 +138,19 @@ export async function figuresToWorkbook(
   printSetup(ss, 4);
 
   // --- One sheet per family
-  const familyOf = new Map(indicators.map((d) => [d.id, d]));
-  const groups: { name: string; figures: Figure[] }[] = families.map((fam) => ({ name: fam.label[lang], figures: rows.filter((f) => familyOf.get(f.indicator)?.family === fam) }));
-  const others = rows.filter((f) => !familyOf.has(f.indicator));
-  if (others.length) groups.push({ name: T.other[lang], figures: others });
+  void indicators;
+  const defs = new Map(rows.map((f) => [f.indicator, indicatorDef(f.indicator, families)]));
+  const familyOf = { get: (id: string) => defs.get(id) };
+  const groups: { name: string; figures: Figure[]; uncertainty: boolean }[] = families.map((fam) => ({ name: fam.label[lang], figures: rows.filter((f) => defs.get(f.indicator)?.family === fam), uncertainty: fam.uncertainty === true }));
+  const others = rows.filter((f) => !defs.get(f.indicator));
+  if (others.length) groups.push({ name: T.other[lang], figures: others, uncertainty: others.some((f) => f.se !== null || f.ci_low !== null) });
   for (const g of groups) {
     if (g.figures.length === 0) continue;
     const ws = wb.addWorksheet(sheetName(g.name));
-    ws.columns = [{ width: 44 }, { width: 14 }, { width: 34 }, { width: 16 }, { width: 26 }, { width: 30 }, { width: 16 }];
+    ws.columns = [{ width: 44 }, { width: 14 }, { width: 34 }, { width: 16 }, { width: 26 }, { width: 30 }, { width: 16 }, ...(g.uncertainty ? [{ width: 14 }, { width: 14 }, { width: 14 }, { width: 10 }, { width: 10 }] : [])];
     ws.addRow([`${g.name} — ${formatPeriod(run.period, lang)}`]).font = titleFont;
     ws.addRow([legend]).font = { italic: true, name: 'Calibri', size: 9 };
-    const header = T.familyHeader[lang];
+    const header = [...T.familyHeader[lang], ...(g.uncertainty ? T.uncertaintyHeader[lang] : [])];
     ws.addRow([...header]).font = bold;
     for (const f of g.figures) {
       const d = familyOf.get(f.indicator);
@@ -160,8 +164,10 @@ export async function figuresToWorkbook(
         unitName(f.unit, lang, f.value ?? undefined),
         text(f.indicator),
         f.scope_id === null ? null : text(f.scope_id),
+        ...(g.uncertainty ? [f.ci_low, f.ci_high, f.se, f.n, f.ci_level] : []),
       ]);
       if (!shown) row.getCell(4).numFmt = numFmt(dec);
+      if (g.uncertainty) for (const c of [8, 9, 10]) row.getCell(c).numFmt = numFmt(dec + 2);
       row.getCell(7).numFmt = '@'; // codes stay text: "01", "2A004"
     }
     ws.views = [{ state: 'frozen', xSplit: 0, ySplit: 3 }];

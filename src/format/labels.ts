@@ -37,6 +37,7 @@ export const SCOPE_NAMES: Record<Scope, Text> = {
   service: { fr: 'Service', en: 'Service' },
   contract: { fr: 'Contrat', en: 'Contract' },
   programme: { fr: 'Programme', en: 'Programme' },
+  commune: { fr: 'Commune', en: 'Commune' },
 };
 
 /** Values of the code breakdowns, in words (the contract's enumerations). */

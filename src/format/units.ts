@@ -11,6 +11,8 @@ export interface UnitDef {
   /** Its name for people, plural, in each language. */
   fr: string;
   en: string;
+  /** Values may be negative (Cronbach's alpha, an effect); the others are checked ≥ 0. */
+  signed?: boolean;
   /** The singular, where it differs ("1 personne", "1 event"). */
   one?: { fr: string; en: string };
 }
@@ -24,8 +26,17 @@ export const UNITS: Record<string, UnitDef> = {
   suppliers: { decimals: 0, count: true, fr: 'fournisseurs', en: 'suppliers', one: { fr: 'fournisseur', en: 'supplier' } },
   events: { decimals: 0, count: true, fr: 'événements', en: 'events', one: { fr: 'événement', en: 'event' } },
   associations: { decimals: 0, count: true, fr: 'associations', en: 'associations', one: { fr: 'association', en: 'association' } },
+  score: { decimals: 2, count: false, fr: 'points', en: 'points', one: { fr: 'point', en: 'point' } },
+  share: { decimals: 3, count: false, fr: 'proportion', en: 'share' },
+  alpha: { decimals: 2, count: false, signed: true, fr: '(alpha de Cronbach)', en: '(Cronbach’s alpha)' },
   producers: { decimals: 0, count: true, fr: 'producteurs', en: 'producers', one: { fr: 'producteur', en: 'producer' } },
 };
+
+/** SQL: a figure's value is within its unit's sign (never negative unless the unit is signed). */
+export function signCheckSql(): string {
+  const signed = Object.entries(UNITS).filter(([, u]) => u.signed).map(([k]) => `'${k}'`);
+  return `value IS NULL OR value >= 0${signed.length ? ` OR unit IN (${signed.join(', ')})` : ''}`;
+}
 
 export function unitDef(unit: string): UnitDef | undefined {
   return UNITS[unit];

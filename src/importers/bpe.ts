@@ -14,6 +14,7 @@
  */
 import proj4 from 'proj4';
 import { UserError } from '../core/errors.ts';
+import { importErrors } from '../core/messages.ts';
 import { fieldCountProblem, findColumn, withCsv, requireColumn, type CsvInput } from '../io/csv.ts';
 import {
   IdRegistry, idSafe, mergeServiceTypes, newResult, normalizeInsee, parseDecimal, positionProblem, reject, shortHash, skip,
@@ -72,7 +73,7 @@ export function projectedToWgs84(x: number, y: number, epsg = 2154): [number, nu
   let converter = converters.get(epsg);
   if (!converter) {
     const def = BPE_PROJECTIONS[epsg];
-    if (!def) throw new UserError(`EPSG:${epsg} is not a projection the BPE uses (known: ${Object.keys(BPE_PROJECTIONS).join(', ')})`);
+    if (!def) throw new UserError(importErrors.unknownProjection(epsg, Object.keys(BPE_PROJECTIONS)));
     converter = proj4(def, 'EPSG:4326');
     converters.set(epsg, converter);
   }
@@ -93,7 +94,7 @@ function typeIndex(types: Record<FacilityService, string[]>): Map<string, Facili
     for (const raw of codes) {
       const code = raw.trim().toUpperCase();
       const other = index.get(code);
-      if (other && other !== service) throw new UserError(`BPE type ${code} is listed for both ${other} and ${service}`);
+      if (other && other !== service) throw new UserError(importErrors.bpeTypeTwice(code, other, service));
       index.set(code, service);
     }
   }
@@ -124,7 +125,7 @@ export async function bpeFromCsv(table: CsvInput, opts: ImportOptions = {}): Pro
   const hasWgs84 = cLat >= 0 && cLon >= 0;
   const hasProjected = cX >= 0 && cY >= 0;
   if (!hasWgs84 && !hasProjected) {
-    throw new UserError(`${table.file}: no coordinate columns (expected LAMBERT_X and LAMBERT_Y, or lat and lon; found ${header.join(', ')})`);
+    throw new UserError(importErrors.noCoordinates(table.file, header));
   }
   const name = (c: number) => header[c] ?? '';
 

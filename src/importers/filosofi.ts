@@ -12,6 +12,7 @@
  * read = rows + skipped + rejects holds; `lines` gives the communes read.
  */
 import { UserError } from '../core/errors.ts';
+import { importErrors } from '../core/messages.ts';
 import { fieldCountProblem, withCsv, requireColumn, type CsvInput } from '../io/csv.ts';
 import { newResult, normalizeInsee, parseDecimal, reject, type ImportOptions, type ImportResult } from './types.ts';
 
@@ -26,13 +27,13 @@ export interface FilosofiColumn { index: number; column: string; indicator: stri
 /** Indicator columns of a Filosofi header and the year their suffix gives. */
 export function filosofiColumns(header: string[], codeIndex: number, year?: number, file = '<filosofi>'): { year: number; columns: FilosofiColumn[] } {
   const candidates = header.map((column, index) => ({ column, index })).filter(({ column, index }) => index !== codeIndex && !LABEL_COLUMNS.has(column.toLowerCase()));
-  if (candidates.length === 0) throw new UserError(`${file}: no indicator columns besides ${header[codeIndex]}`);
+  if (candidates.length === 0) throw new UserError(importErrors.filosofiNoIndicators(file, header[codeIndex]));
   const suffixes = new Set(candidates.map(({ column }) => /^(.+?)(\d{2})$/.exec(column)?.[2] ?? ''));
   const [suffix] = suffixes;
   if (suffixes.size === 1 && suffix) {
     const fromColumns = 2000 + Number(suffix);
     if (year !== undefined && year !== fromColumns) {
-      throw new UserError(`${file}: the columns are for ${fromColumns} (suffix ${suffix}) but the year given is ${year}`);
+      throw new UserError(importErrors.filosofiYearMismatch(file, fromColumns, suffix, year));
     }
     return {
       year: fromColumns,
@@ -41,7 +42,7 @@ export function filosofiColumns(header: string[], codeIndex: number, year?: numb
   }
   if (year === undefined) {
     const odd = candidates.filter(({ column }) => !column.endsWith(suffix ?? '')).map(({ column }) => column);
-    throw new UserError(`${file}: cannot tell the year: the indicator columns do not share a 2-digit year suffix (${odd.slice(0, 5).join(', ')}…); give the year`);
+    throw new UserError(importErrors.filosofiNoYear(file, odd));
   }
   return { year, columns: candidates.map(({ column, index }) => ({ index, column, indicator: `filosofi.${column.toLowerCase()}` })) };
 }

@@ -23,6 +23,7 @@ import { centerOfMass } from '@turf/turf';
 import type { Feature, Geometry, Polygon, MultiPolygon } from 'geojson';
 import { FACILITY_SERVICES } from '../contract/datasets.ts';
 import { InputError, UserError } from '../core/errors.ts';
+import { importErrors, inputReasons } from '../core/messages.ts';
 import { decodeText } from '../io/csv.ts';
 import {
   IdRegistry, idSafe, mergeServiceTypes, newResult, normalizeInsee, positionProblem, reject, shortHash, skip,
@@ -46,7 +47,7 @@ type TagFilter = { spec: string; pairs: [string, string][] };
 function parseFilter(spec: string): TagFilter {
   const pairs = spec.split('&').map((p) => {
     const eq = p.indexOf('=');
-    if (eq <= 0) throw new UserError(`tag filter "${spec}" is not of the form key=value[&key=value]`);
+    if (eq <= 0) throw new UserError(importErrors.badTagFilter(spec));
     return [p.slice(0, eq).trim(), p.slice(eq + 1).trim()] as [string, string];
   });
   return { spec: spec.trim(), pairs };
@@ -92,7 +93,7 @@ export async function convertGeoJson(file: string, opts: ImportOptions = {}): Pr
   try {
     bytes = await readFile(file);
   } catch (e) {
-    throw new InputError({ file, reason: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+    throw new InputError({ file, reason: inputReasons.unreadable((e as NodeJS.ErrnoException).code ?? (e as Error).message) });
   }
   return geoJsonFromText(decodeText(bytes).text, opts, file);
 }
@@ -171,15 +172,15 @@ function locateFeatures(text: string, file: string): Located[] {
   } catch (e) {
     return parseSequence(body, file, (e as Error).message);
   }
-  if (!doc || typeof doc !== 'object') throw new InputError({ file, reason: 'is not a GeoJSON object' });
+  if (!doc || typeof doc !== 'object') throw new InputError({ file, reason: inputReasons.notGeoJson() });
   const d = doc as { type?: unknown; features?: unknown; crs?: { properties?: { name?: unknown } } };
   const crs = d.crs?.properties?.name;
   if (crs !== undefined && !/(CRS84|4326)$/i.test(String(crs))) {
-    throw new UserError(`${file}: coordinates are in ${String(crs)}; export the file in WGS84 (EPSG:4326), as GeoJSON requires`);
+    throw new UserError(importErrors.notWgs84(file, String(crs)));
   }
   if (d.type === 'Feature') return [{ feature: doc, line: firstContentLine(body) }];
   if (d.type !== 'FeatureCollection' || !Array.isArray(d.features)) {
-    throw new InputError({ file, reason: `is a GeoJSON ${String(d.type)}, not a FeatureCollection of points` });
+    throw new InputError({ file, reason: inputReasons.notFeatureCollection(String(d.type)) });
   }
   const features: unknown[] = d.features;
   const lines = featureLines(body);
@@ -202,10 +203,10 @@ function parseSequence(text: string, file: string, wholeError: string): Located[
     try {
       out.push({ feature: JSON.parse(row), line: k + 1 });
     } catch {
-      throw new InputError({ file, line: out.length === 0 ? undefined : k + 1, reason: `is not valid JSON (${wholeError})` });
+      throw new InputError({ file, line: out.length === 0 ? undefined : k + 1, reason: inputReasons.badJson(wholeError) });
     }
   }
-  if (out.length === 0) throw new InputError({ file, reason: 'is empty' });
+  if (out.length === 0) throw new InputError({ file, reason: inputReasons.empty() });
   return out;
 }
 

@@ -12,6 +12,7 @@ import { columnsOf } from '../contract/columns.ts';
 import { DATASETS } from '../contract/datasets.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { UserError } from '../core/errors.ts';
+import { importErrors } from '../core/messages.ts';
 import { ingestFiles, type IngestReport, type Reporter } from '../ingest/ingest.ts';
 import type { Period } from '../core/period.ts';
 import { IMPORTERS, type ImportOptions, type ImportResult } from './index.ts';
@@ -32,7 +33,7 @@ export interface ImportReport extends IngestReport {
 
 export async function importReference(wh: Warehouse, kind: string, file: string, o: ImportRunOptions): Promise<ImportReport> {
   const importer = IMPORTERS[kind];
-  if (!importer) throw new UserError(`unknown reference kind "${kind}" (one of ${Object.keys(IMPORTERS).join(', ')})`);
+  if (!importer) throw new UserError(importErrors.unknownKind(kind, Object.keys(IMPORTERS)));
   const result = await importer.convert(file, o);
   if (importer.dataset !== 'facilities') await dropPartsOfCommunes(wh, result);
   const def = DATASETS[importer.dataset]!;

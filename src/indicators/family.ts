@@ -11,7 +11,8 @@
  *
  * `people` is the number of distinct people the cell describes (the primary rule compares it with
  * `disclosure.min_cell`), NULL in families that do not count people. The unit is not restated in
- * the SQL: it is the declaration's (int_figures joins it in).
+ * the SQL: it is the declaration's (int_figures joins it in). A family with `uncertainty` adds
+ * `ci_low, ci_high, se, n, ci_level`.
  */
 import type { Scope, Text } from '../core/vocabulary.ts';
 
@@ -29,6 +30,11 @@ export interface IndicatorDecl {
   parameters: string[];
   /** Tables holding the row-level detail. */
   detail: string;
+  /**
+   * For an indicator whose id carries a part of the data (`survey.<item_id>`): the pattern its
+   * ids match, the part captured as `{1}` in the labels. `id` is then the pattern's name.
+   */
+  pattern?: RegExp;
   /** Position in the network's headline figures (smaller first); absent: not a headline figure. */
   headline?: number;
   /** Scopes it is published for, when fewer than its family's. */
@@ -52,9 +58,16 @@ export interface IndicatorFamily {
   /**
    * Primary suppression: `none` (businesses, events: never suppressed) or `people`: a cell outside
    * the network total describing fewer than `disclosure.min_cell` people is published without
-   * its value (`people` column of the figures model).
+   * its value (`people` column of the figures model); `respondents`: an estimate from fewer than
+   * `survey.min_respondents` respondents (`people` column: the commune's respondents) is
+   * published without its value.
    */
-  suppression: 'none' | 'people';
+  suppression: 'none' | 'people' | 'respondents';
+  /**
+   * Its figures model also has the columns `ci_low, ci_high, se, n, ci_level` (estimates with
+   * their uncertainty); without, they are published null.
+   */
+  uncertainty?: boolean;
   /**
    * Indicators describing the same people, suppressed with one pattern chosen on the first one's
    * values (e.g. jobs.fte with jobs.headcount). Absent: each indicator on its own.

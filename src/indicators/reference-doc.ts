@@ -15,6 +15,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 const SUPPRESSION: Record<IndicatorFamily['suppression'], { fr: string; en: string }> = {
   people: { fr: 'moins de `disclosure.min_cell` personnes hors total du réseau : secret statistique (section 8)', en: 'fewer than `disclosure.min_cell` people outside the network total: suppressed (section 8)' },
+  respondents: { fr: 'estimation de moins de `survey.min_respondents` répondants : secret statistique', en: 'an estimate from fewer than `survey.min_respondents` respondents: suppressed' },
   none: { fr: 'jamais (pas de personnes comptées)', en: 'never (no people counted)' },
 };
 

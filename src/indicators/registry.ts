@@ -9,10 +9,11 @@ import { jobsFamily } from './families/jobs.ts';
 import { kmFamily } from './families/km.ts';
 import { residentsFamily } from './families/residents.ts';
 import { suppliersFamily } from './families/suppliers.ts';
+import { surveyFamily } from './families/survey.ts';
 import { figuresModelName, type IndicatorDecl, type IndicatorFamily } from './family.ts';
 import { UNITS } from '../format/units.ts';
 
-export const FAMILIES: readonly IndicatorFamily[] = [kmFamily, jobsFamily, suppliersFamily, residentsFamily, eventsFamily];
+export const FAMILIES: readonly IndicatorFamily[] = [kmFamily, jobsFamily, suppliersFamily, residentsFamily, eventsFamily, surveyFamily];
 
 /** An indicator with the family it belongs to and the scopes it is published for. */
 export interface Indicator extends IndicatorDecl {
@@ -28,8 +29,21 @@ export function indicatorsOf(families: readonly IndicatorFamily[] = FAMILIES): I
 
 export const INDICATORS: readonly Indicator[] = indicatorsOf();
 
+/**
+ * The declaration of an indicator id: its own, or that of the declared pattern it matches (then
+ * with the id itself and the captured part put in its labels, e.g. survey.life_satisfaction).
+ */
 export function indicatorDef(id: string, families: readonly IndicatorFamily[] = FAMILIES): Indicator | undefined {
-  return (families === FAMILIES ? INDICATORS : indicatorsOf(families)).find((d) => d.id === id);
+  const all = families === FAMILIES ? INDICATORS : indicatorsOf(families);
+  const exact = all.find((d) => d.id === id && !d.pattern);
+  if (exact) return exact;
+  for (const d of all) {
+    const m = d.pattern?.exec(id);
+    if (!m) continue;
+    const fill = (t: { fr: string; en: string }) => ({ fr: t.fr.replaceAll('{1}', m[1] ?? ''), en: t.en.replaceAll('{1}', m[1] ?? '') });
+    return { ...d, id, label: fill(d.label), definition: fill(d.definition), formula: fill(d.formula) };
+  }
+  return undefined;
 }
 
 /** The network's headline figures, in their order. */

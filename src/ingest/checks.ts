@@ -1,7 +1,7 @@
 /**
  * The contract's rules, compiled to SQL over a staging table. Every rule comes from the zod
  * schema (enums, bounds, formats, required) or the dataset's definition (keys, SIREN, commune,
- * café, period, cross-field rules); each has its message in `messages.ts`.
+ * café, period, cross-field rules); each has its message in `src/core/messages.ts`.
  *
  * Produces a view with the final typed values (defaults filled, lists split, commune codes of
  * merged communes mapped to the current commune) and a query listing the rows that break a rule,
@@ -11,7 +11,7 @@ import type { Column } from '../contract/columns.ts';
 import type { DatasetDef } from '../contract/datasets.ts';
 import { ident, literal } from '../db/sql.ts';
 import type { Period } from '../core/period.ts';
-import { reasons } from './messages.ts';
+import { reasons } from '../core/messages.ts';
 import { badNumberSql, numberSql } from './numbers.ts';
 import { phoneLikeSql } from './personal.ts';
 

@@ -36,7 +36,7 @@ import { codeVersion } from '../core/version.ts';
 import { buildChecks, valueExprs, type Problem } from './checks.ts';
 import { badNumberSql, numberProblem, parsedSql } from './numbers.ts';
 import { indexRecords, recordAtDuckLine } from './lines.ts';
-import { fileErrors, reasons } from './messages.ts';
+import { fileErrors, ingestErrors, pseudonymErrors, reasons, unreadableWhy } from '../core/messages.ts';
 import { pruneArchive } from '../db/archive.ts';
 import { archiveFile, fileFacts, transcodeToUtf8, type FileFacts } from './prepare.ts';
 import { headEncoding, scanCsv, startsWithUtf8Bom, textEncoding, writeSanitized, type LineReject, type ScanResult, type TextEncoding } from './scan.ts';
@@ -129,7 +129,7 @@ export interface IngestReport {
 const FORMATS: Record<string, FileFormat> = { '.csv': 'csv', '.txt': 'csv', '.parquet': 'parquet', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
 
 /** Processing order: references first, the café list before what refers to it. */
-const ORDER = ['questionnaire', 'cafes', 'facilities', 'staff', 'candidates', 'commune_indicators', 'commune_positions', 'service_uses', 'sales', 'participation', 'events', 'suppliers', 'survey'];
+const ORDER = ['questionnaire', 'cafes', 'facilities', 'staff', 'candidates', 'commune_indicators', 'commune_positions', 'population', 'service_uses', 'sales', 'participation', 'events', 'suppliers', 'survey'];
 
 export interface FoundFile {
   dataset: DatasetDef;
@@ -145,8 +145,8 @@ export interface FoundFile {
 
 /** Files of a folder named after a dataset (`cafes.csv`, `sales.parquet`...), in processing order. */
 export function discover(folder: string): { files: FoundFile[]; ignored: string[] } {
-  if (!existsSync(folder)) throw new UserError(`${folder}: no such folder`);
-  if (!statSync(folder).isDirectory()) throw new UserError(`${folder}: not a folder`);
+  if (!existsSync(folder)) throw new UserError(ingestErrors.noSuchFolder(folder));
+  if (!statSync(folder).isDirectory()) throw new UserError(ingestErrors.notAFolder(folder));
   const files: FoundFile[] = [];
   const ignored: string[] = [];
   const byDataset = new Map<string, string[]>();
@@ -164,15 +164,15 @@ export function discover(folder: string): { files: FoundFile[]; ignored: string[
     let why: string | undefined;
     try {
       const st = statSync(join(folder, name));
-      if (st.isDirectory()) why = 'it is a folder, not a file';
-      else if (!st.isFile()) why = 'not a regular file';
+      if (st.isDirectory()) why = unreadableWhy.folder();
+      else if (!st.isFile()) why = unreadableWhy.notRegular();
       // No read bit for anyone (chmod 000 or 200) and not root: opening it would fail with EACCES.
-      else if (process.getuid?.() !== 0 && (st.mode & 0o444) === 0) why = 'permission denied';
+      else if (process.getuid?.() !== 0 && (st.mode & 0o444) === 0) why = unreadableWhy.permission();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      why = code === 'ELOOP' ? 'symbolic link loop' : code === 'ENOENT' ? 'broken symbolic link: its target does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? (e as Error).message);
+      why = code === 'ELOOP' ? unreadableWhy.linkLoop() : code === 'ENOENT' ? unreadableWhy.brokenLink() : code === 'EACCES' || code === 'EPERM' ? unreadableWhy.permission() : (code ?? (e as Error).message);
     }
-    if (why) throw new IngestFailed(`ingest failed, nothing loaded: ${fileErrors.unreadable(name, why)}`);
+    if (why) throw new IngestFailed(ingestErrors.failed(fileErrors.unreadable(name, why)));
     byDataset.set(def.name, [...(byDataset.get(def.name) ?? []), name]);
     files.push({ dataset: def, path: join(folder, name), format });
   }
@@ -197,7 +197,7 @@ export function newLoadId(now = new Date()): string {
 export async function ingestFolder(wh: Warehouse, folder: string, opts: IngestOptions): Promise<IngestReport> {
   const { files, ignored } = discover(resolve(folder));
   const warnings = ignored.map((n) => `${n}: not a dataset file name, ignored (expected one of ${Object.keys(DATASETS).join(', ')} with .csv, .parquet, .json or .ndjson)`);
-  if (files.length === 0) throw new UserError(`${folder}: no dataset file found (expected e.g. service_uses.csv, cafes.csv)`);
+  if (files.length === 0) throw new UserError(ingestErrors.noDatasetFile(folder));
   return ingestFiles(wh, files, { ...opts, source: folder, warnings });
 }
 
@@ -366,7 +366,7 @@ export async function ingestFiles(
       // Nothing of the period was loaded; the attempt and its rejects are kept for `rejects`.
       await wh.transaction(() => recordLoad(wh, { loadId, loadNo, opts, startedAt, status: 'failed', reports, message, pseudonymised }));
     }
-    if (failure instanceof UserError) throw new IngestFailed(`ingest failed, nothing loaded: ${message}`, { loadId, period: period.label, status: 'failed', files: reports, warnings, message });
+    if (failure instanceof UserError) throw new IngestFailed(ingestErrors.failed(message), { loadId, period: period.label, status: 'failed', files: reports, warnings, message });
     throw failure;
   }
   const loaded = reports.filter((r) => r.status === 'loaded' || r.status === 'dry_run');
@@ -405,7 +405,7 @@ async function applyPseudonymise(files: FoundFile[], specs: PseudonymSpec[], wor
   const out: FoundFile[] = [];
   const recorded: Record<string, unknown>[] = [];
   for (const spec of specs) {
-    if (!files.some((f) => f.dataset.name === spec.dataset)) throw new UserError(`--pseudonymise ${spec.dataset}.${spec.column}: the folder has no ${spec.dataset} file`);
+    if (!files.some((f) => f.dataset.name === spec.dataset)) throw new UserError(pseudonymErrors.noFile(spec.dataset, spec.column));
   }
   for (const f of files) {
     const spec = specs.find((s) => s.dataset === f.dataset.name);
@@ -414,7 +414,7 @@ async function applyPseudonymise(files: FoundFile[], specs: PseudonymSpec[], wor
       continue;
     }
     const name = basename(f.source ?? f.path);
-    if (f.format !== 'csv') throw new UserError(`${name}: --pseudonymise reads CSV files (convert ${f.format} to CSV, or give the keys in the file)`);
+    if (f.format !== 'csv') throw new UserError(pseudonymErrors.notCsv(name, f.format));
     const keyCol = columnsOf(f.dataset.schema).find((c) => c.pseudonym)!;
     const dir = join(work, 'pseudonymised');
     mkdirSync(dir, { recursive: true });

@@ -21,7 +21,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { headerKey, type Column } from '../contract/columns.ts';
 import { UserError } from '../core/errors.ts';
-import { fileErrors, reasons } from './messages.ts';
+import { fileErrors, jsonDetails, reasons } from '../core/messages.ts';
 import { keyColumns, personalKind } from './personal.ts';
 import type { LineReject } from './scan.ts';
 
@@ -103,9 +103,9 @@ export async function prepareJson(src: string, name: string, format: 'json' | 'n
       } catch (e) {
         throw new UserError(fileErrors.badJson(name, where(text, (e as Error).message)));
       }
-      if (!Array.isArray(data)) throw new UserError(fileErrors.notRecords(name, `the file holds ${data === null ? 'null' : typeof data === 'object' ? 'an object' : `a ${typeof data}`}, not an array; NDJSON files are named .ndjson`));
+      if (!Array.isArray(data)) throw new UserError(fileErrors.notRecords(name, jsonDetails.notArray(data)));
       if (data.length > 0 && !data.some((x) => x !== null && typeof x === 'object' && !Array.isArray(x))) {
-        throw new UserError(fileErrors.notRecords(name, `none of its ${data.length} elements is an object`));
+        throw new UserError(fileErrors.notRecords(name, jsonDetails.noObject(data.length)));
       }
       // Out-of-range literals: looked up per element only when the text holds one.
       const extreme = /[eE][+-]?\d{3}/.test(text);

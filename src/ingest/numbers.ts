@@ -10,7 +10,7 @@
  * which a cast to BIGINT would round to 3) or beyond ±9·10^15 (where doubles stop being exact).
  */
 import type { SqlType } from '../contract/columns.ts';
-import { reasons } from './messages.ts';
+import { reasons } from '../core/messages.ts';
 
 /** Largest whole number accepted: doubles represent every integer up to 2^53 ≈ 9.007e15. */
 export const MAX_WHOLE = 9e15;

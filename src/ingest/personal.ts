@@ -19,7 +19,7 @@ import { ident, literal } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { UserError } from '../core/errors.ts';
 import { withCsv } from '../io/csv.ts';
-import { fileErrors } from './messages.ts';
+import { fileErrors } from '../core/messages.ts';
 
 /** Words that name a direct identifier, folded (no accents, lower case). */
 const WORDS = [

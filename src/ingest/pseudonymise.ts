@@ -15,6 +15,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { headerKey, type Column } from '../contract/columns.ts';
 import { UserError } from '../core/errors.ts';
+import { pseudonymErrors } from '../core/messages.ts';
 import { csvRow, withCsv } from '../io/csv.ts';
 import { identifierWord, personalKind } from './personal.ts';
 
@@ -30,8 +31,8 @@ export interface PseudonymSpec {
 export function parsePseudonymSpecs(values: string[], datasets: Record<string, { people?: boolean }>): PseudonymSpec[] {
   return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean).map((v) => {
     const m = /^([a-z_]+)\.(.+)$/.exec(v);
-    if (!m) throw new UserError(`--pseudonymise ${v}: expected <dataset>.<column>, e.g. survey.email`);
-    if (!datasets[m[1]!]?.people) throw new UserError(`--pseudonymise ${v}: ${m[1]} is not a dataset of people (participation, staff, survey)`);
+    if (!m) throw new UserError(pseudonymErrors.badSpec(v));
+    if (!datasets[m[1]!]?.people) throw new UserError(pseudonymErrors.notPeople(v, m[1]!));
     return { dataset: m[1]!, column: m[2]! };
   });
 }
@@ -39,9 +40,9 @@ export function parsePseudonymSpecs(values: string[], datasets: Record<string, {
 /** The secret, refused when absent or too short. */
 export function pseudonymSecret(env = process.env): Buffer {
   const k = env[PSEUDONYM_KEY_ENV];
-  if (!k) throw new UserError(`--pseudonymise needs the secret key in ${PSEUDONYM_KEY_ENV} (at least ${MIN_KEY_BYTES} bytes; keep it outside the warehouse, the same for a whole study)`);
+  if (!k) throw new UserError(pseudonymErrors.noKey(PSEUDONYM_KEY_ENV, MIN_KEY_BYTES));
   const b = Buffer.from(k, 'utf8');
-  if (b.length < MIN_KEY_BYTES) throw new UserError(`${PSEUDONYM_KEY_ENV} is ${b.length} bytes long: at least ${MIN_KEY_BYTES} are needed`);
+  if (b.length < MIN_KEY_BYTES) throw new UserError(pseudonymErrors.shortKey(PSEUDONYM_KEY_ENV, b.length, MIN_KEY_BYTES));
   return b;
 }
 
@@ -90,9 +91,9 @@ export function pseudonym(secret: Buffer, value: string, kind: ValueKind): strin
 export async function pseudonymiseCsv(src: string, dst: string, spec: PseudonymSpec, keyColumn: Column, secret: Buffer): Promise<{ rows: number; kind: ValueKind }> {
   return withCsv(src, async (csv) => {
     const idx = csv.header.findIndex((h) => h.trim() === spec.column.trim() || headerKey(h) === headerKey(spec.column));
-    if (idx < 0) throw new UserError(`${src.split('/').pop()}: --pseudonymise ${spec.dataset}.${spec.column}: no column ${spec.column} (columns: ${csv.header.join(', ')})`);
+    if (idx < 0) throw new UserError(pseudonymErrors.noColumn(src.split('/').pop()!, spec.dataset, spec.column, csv.header));
     if (csv.header.some((h) => headerKey(h) === keyColumn.name)) {
-      throw new UserError(`${src.split('/').pop()}: already has a ${keyColumn.name} column; --pseudonymise ${spec.dataset}.${spec.column} would derive it from ${spec.column} (keep one of the two)`);
+      throw new UserError(pseudonymErrors.keyColumnPresent(src.split('/').pop()!, keyColumn.name, spec.dataset, spec.column));
     }
     const d = csv.delimiter;
     const out = createWriteStream(dst);

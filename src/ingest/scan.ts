@@ -23,7 +23,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { reasons } from './messages.ts';
+import { reasons } from '../core/messages.ts';
 
 /** Records longer than this are rejected (DuckDB is given `max_line_size` above it). */
 export const MAX_RECORD_BYTES = 1 << 20;

@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import type { Column, SqlType } from '../contract/columns.ts';
 import { ident, literal } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
-import { reasons } from './messages.ts';
+import { reasons } from '../core/messages.ts';
 import type { Dialect } from './sniff.ts';
 import { splitRecords } from '../io/csv.ts';
 import { numberProblem } from './numbers.ts';

@@ -12,7 +12,7 @@ import { ident, literal } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { UserError } from '../core/errors.ts';
 import type { Period } from '../core/period.ts';
-import { fileErrors } from './messages.ts';
+import { fileErrors } from '../core/messages.ts';
 
 export interface WriteCounts {
   inserted: number;

@@ -15,6 +15,7 @@ import { isUtf8 } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { InputError } from '../core/errors.ts';
+import { inputReasons } from '../core/messages.ts';
 
 export type CsvEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 export type CsvDelimiter = ',' | ';' | '\t';
@@ -127,7 +128,7 @@ function parseRecords(text: string, pos: number, line: number, delim: number, fi
         for (;;) {
           if (i >= n) {
             if (!final) return { pos: startPos, line: startLine };
-            throw new InputError({ file, line: startLine, reason: 'a quoted field opened on this line is never closed' });
+            throw new InputError({ file, line: startLine, reason: inputReasons.unclosedQuote() });
           }
           const c = text.charCodeAt(i);
           if (c === QUOTE) {
@@ -202,7 +203,7 @@ export function parseCsv(text: string, opts: { file?: string; delimiter?: CsvDel
   const all: CsvRecord[] = [];
   parseRecords(text, 0, 1, delimiter.charCodeAt(0), true, file, all);
   const head = all.shift();
-  if (!head) throw new InputError({ file, reason: 'the file is empty (no header line)' });
+  if (!head) throw new InputError({ file, reason: inputReasons.emptyCsv() });
   return { file, delimiter, header: head.fields.map((h) => h.trim()), headerLine: head.line, records: all };
 }
 
@@ -212,7 +213,7 @@ async function openFile(file: string): Promise<FileHandle> {
   try {
     return await open(file, 'r');
   } catch (e) {
-    throw new InputError({ file, reason: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+    throw new InputError({ file, reason: inputReasons.unreadable((e as NodeJS.ErrnoException).code ?? (e as Error).message) });
   }
 }
 
@@ -298,7 +299,7 @@ export async function openCsv(file: string, opts: { chunkSize?: number } = {}): 
       await pull();
     }
     const head = first.shift();
-    if (!head) throw new InputError({ file, reason: 'the file is empty (no header line)' });
+    if (!head) throw new InputError({ file, reason: inputReasons.emptyCsv() });
     // The header pass may have parsed data records already: replay them, then go on.
     async function* records(): AsyncGenerator<CsvRecord> {
       try {
@@ -353,7 +354,7 @@ export function requireColumn(input: Pick<CsvInput, 'file' | 'header' | 'headerL
     throw new InputError({
       file: input.file,
       line: input.headerLine,
-      reason: `no ${what} column (expected one of ${names.join(', ')}; found ${input.header.join(', ')})`,
+      reason: inputReasons.noColumn(what, names, input.header),
     });
   }
   return i;

@@ -8,6 +8,7 @@ import { storedTable } from '../db/ddl.ts';
 import { ident } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { UserError } from '../core/errors.ts';
+import { loadErrors } from '../core/messages.ts';
 import { inPeriodSql } from '../ingest/write.ts';
 import type { Period } from '../core/period.ts';
 
@@ -128,8 +129,8 @@ export interface UnloadResult {
  */
 export async function unload(wh: Warehouse, loadId: string): Promise<UnloadResult> {
   const load = await wh.one<{ status: string; period: string; load_no: number }>('SELECT status, period, load_no FROM loads WHERE load_id = $1', [loadId]);
-  if (!load) throw new UserError(`no load ${loadId} (see \`cafe-impact status\` for the loads)`);
-  if (load.status !== 'loaded') throw new UserError(`load ${loadId} is ${load.status}: only a loaded load can be unloaded`);
+  if (!load) throw new UserError(loadErrors.noLoad(loadId));
+  if (load.status !== 'loaded') throw new UserError(loadErrors.notLoaded(loadId, load.status));
   return wh.transaction(async () => {
     const rowsRemoved: Record<string, number> = {};
     const versionsReopened: Record<string, number> = {};
@@ -140,7 +141,7 @@ export async function unload(wh: Warehouse, loadId: string): Promise<UnloadResul
           `SELECT min(l.load_id) FROM ${t} v JOIN loads l ON l.load_no = v._closed WHERE v._load = $1 AND v._closed <> $1`,
           [load.load_no],
         );
-        if (later) throw new UserError(`load ${loadId} brought ${def.name} versions that load ${later} has since replaced: unload ${later} first`);
+        if (later) throw new UserError(loadErrors.replacedSince(loadId, def.name, later));
         const n = await wh.exec(`DELETE FROM ${t} WHERE _load = $1`, [load.load_no]);
         const r = await wh.exec(`UPDATE ${t} SET _valid_to = NULL, _closed = NULL WHERE _closed = $1`, [load.load_no]);
         if (n) rowsRemoved[def.name] = n;

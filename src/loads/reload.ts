@@ -9,21 +9,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Warehouse } from '../db/warehouse.ts';
 import { UserError } from '../core/errors.ts';
+import { loadErrors } from '../core/messages.ts';
 import { ingestFolder, type IngestReport, type Reporter } from '../ingest/ingest.ts';
 import { parsePeriod } from '../core/period.ts';
 import { importReference } from '../importers/import.ts';
 
 export async function reload(wh: Warehouse, loadId: string, o: { threshold?: number; reporter?: Reporter } = {}): Promise<IngestReport> {
   const load = await wh.one<{ command: string; period: string | null; status: string }>('SELECT command, period, status FROM loads WHERE load_id = $1', [loadId]);
-  if (!load) throw new UserError(`no load ${loadId} (see \`cafe-impact status\` for the loads)`);
-  if (!load.period) throw new UserError(`load ${loadId} has no period`);
+  if (!load) throw new UserError(loadErrors.noLoad(loadId));
+  if (!load.period) throw new UserError(loadErrors.noPeriod(loadId));
   const files = await wh.all<{ dataset: string; file_name: string; archive_path: string | null; format: string }>(
     `SELECT dataset, file_name, archive_path, format FROM load_files WHERE load_id = $1 ORDER BY dataset`,
     [loadId],
   );
-  if (files.length === 0) throw new UserError(`load ${loadId} recorded no file`);
+  if (files.length === 0) throw new UserError(loadErrors.noFile(loadId));
   for (const f of files) {
-    if (!f.archive_path || !existsSync(f.archive_path)) throw new UserError(`${f.file_name} of load ${loadId} is not in the archive (${f.archive_path ?? 'never archived'})`);
+    if (!f.archive_path || !existsSync(f.archive_path)) throw new UserError(loadErrors.notArchived(f.file_name, loadId, f.archive_path));
   }
   const period = parsePeriod(load.period);
   const dir = mkdtempSync(join(tmpdir(), 'cafe-impact-reload-'));

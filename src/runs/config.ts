@@ -7,12 +7,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../core/errors.ts';
+import { configErrors } from '../core/messages.ts';
 
 /**
  * Version of the indicators' method; bumped whenever a definition or default changes.
  * 1.1.0: complementary suppression (METHODOLOGY.md section 8), more cells suppressed.
+ * 1.2.0: residents' survey estimates per commune (raked weights, linearised SEs, section 13) and
+ *        the parameters that go with them (`survey.*`); every figure carries se, n and ci_level.
+ *        The figures of 1.1.0 keep their values.
  */
-export const METHOD_VERSION = '1.1.0';
+export const METHOD_VERSION = '1.2.0';
 
 export const configSchema = z
   .object({
@@ -48,6 +52,15 @@ export const configSchema = z
       })
       .strict()
       .default({ min_cell: 5 }),
+    survey: z
+      .object({
+        /** A commune with fewer respondents in the period gets its survey estimates suppressed. */
+        min_respondents: z.int().min(2).default(10),
+        /** Shares of respondents answering at least `at_least` to `item` (survey.<item>.share_ge_<k>). */
+        proportions: z.array(z.object({ item: z.string().regex(/^[a-z][a-z0-9_]*$/), at_least: z.int() }).strict()).default([{ item: 'life_satisfaction', at_least: 7 }]),
+      })
+      .strict()
+      .default({ min_respondents: 10, proportions: [{ item: 'life_satisfaction', at_least: 7 }] }),
   })
   .strict();
 
@@ -61,19 +74,19 @@ export function defaultConfig(): Config {
 export function loadConfig(path?: string): { config: Config; source: string | null } {
   const file = path ? resolve(path) : resolve('cafe-impact.config.json');
   if (!existsSync(file)) {
-    if (path) throw new UserError(`config file ${file} not found`);
+    if (path) throw new UserError(configErrors.notFound(file));
     return { config: defaultConfig(), source: null };
   }
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new UserError(configErrors.badJson(file, (e as Error).message));
   }
   const r = configSchema.safeParse(raw);
   if (!r.success) {
     const first = r.error.issues[0]!;
-    throw new UserError(`${file}: ${first.path.join('.') || '(root)'}: ${first.message}`);
+    throw new UserError(configErrors.invalid(file, first.path.join('.'), first.message));
   }
   return { config: r.data, source: file };
 }

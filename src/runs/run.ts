@@ -10,17 +10,19 @@
  * exact sums converted once to DOUBLE, so the same inputs give the same values to the last bit.
  */
 import { randomBytes } from 'node:crypto';
-import { type Config, METHOD_VERSION } from './config.ts';
+import { type Config, defaultConfig, METHOD_VERSION } from './config.ts';
 import { columnsOf } from '../contract/columns.ts';
 import { DATASETS } from '../contract/datasets.ts';
 import { inPeriodSql } from '../ingest/write.ts';
 import { ident } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { EXIT, UserError } from '../core/errors.ts';
+import { runErrors } from '../core/messages.ts';
 import { intFiguresModel } from '../figures/int-figures.ts';
 import { martFiguresModel } from '../figures/mart-figures.ts';
 import type { IndicatorFamily } from '../indicators/family.ts';
 import { nearestFacilityModel } from '../indicators/nearest-facility.ts';
+import { surveyModel } from '../indicators/survey-estimates.ts';
 import { FAMILIES, suppressionGroups } from '../indicators/registry.ts';
 import { emptyQuarters } from '../loads/loads.ts';
 import { datasetsRead, loadSqlModels, MODELS_DIR, runModels, type Model, type ModelTiming, type SqlParam } from '../models/runner.ts';
@@ -46,9 +48,10 @@ export interface RunResult {
  * the TypeScript models, and the union of the families' figures with their suppression.
  * `families` and `modelsDir` are the project's own unless a caller (a test) adds to them.
  */
-export function allModels(o: { families?: readonly IndicatorFamily[]; modelsDir?: string } = {}): Model[] {
+export function allModels(o: { families?: readonly IndicatorFamily[]; modelsDir?: string; config?: Config } = {}): Model[] {
   const families = o.families ?? FAMILIES;
-  return [...loadSqlModels(o.modelsDir ?? MODELS_DIR), nearestFacilityModel, intFiguresModel(families), martFiguresModel(suppressionGroups(families))];
+  const config = o.config ?? defaultConfig();
+  return [...loadSqlModels(o.modelsDir ?? MODELS_DIR), nearestFacilityModel, surveyModel(config), intFiguresModel(families), martFiguresModel(suppressionGroups(families))];
 }
 
 /** The SQL parameters of the models for a period and a configuration. */
@@ -64,6 +67,7 @@ export function modelParams(period: Period, config: Config): Record<string, SqlP
     earth_circumference_km: config.km.earth_circumference_km,
     local_radius_km: config.suppliers.local_radius_km,
     min_cell: config.disclosure.min_cell,
+    min_respondents: config.survey.min_respondents,
   };
 }
 
@@ -96,12 +100,12 @@ export async function runPeriod(
   if (period.kind === 'year') {
     const empty = await emptyQuarters(wh, 'service_uses', quartersOf(period));
     for (const q of empty) warn({ code: 'empty_quarter', subject: q, message: `no service_uses for ${q}: kilometres saved for ${period.label} miss that quarter` });
-    if (empty.length && o.strict) throw new UserError(`--strict: no service_uses for ${empty.join(', ')} of ${period.label}`, { exitCode: EXIT.runStopped });
+    if (empty.length && o.strict) throw new UserError(runErrors.strictEmptyQuarters(empty, period.label), { exitCode: EXIT.runStopped });
   }
   const nCafes = await wh.scalar<number>('SELECT count(*) FROM cafes');
-  if (nCafes === 0) throw new UserError('the warehouse holds no café: ingest a cafes file first (cafe-impact ingest <folder> --period …)');
+  if (nCafes === 0) throw new UserError(runErrors.noCafe());
 
-  const models = allModels({ families: o.families, modelsDir: o.modelsDir });
+  const models = allModels({ families: o.families, modelsDir: o.modelsDir, config: o.config });
   let timings: ModelTiming[];
   try {
     timings = await runModels(wh, models, modelParams(period, o.config), o.onModel);
@@ -117,7 +121,8 @@ export async function runPeriod(
       runId, period.label, startedAt, codeVersion(), METHOD_VERSION, JSON.stringify(parameters), JSON.stringify(inputs),
     ]);
     const n = await wh.exec(
-      `INSERT INTO figures SELECT $1, indicator, scope, scope_id, scope_label, $2, value, unit, NULL, NULL, suppressed, $3 FROM mart_figures`,
+      `INSERT INTO figures (run_id, indicator, scope, scope_id, scope_label, period, value, unit, ci_low, ci_high, se, n, ci_level, suppressed, method_version)
+       SELECT $1, indicator, scope, scope_id, scope_label, $2, value, unit, ci_low, ci_high, se, n, ci_level, suppressed, $3 FROM mart_figures`,
       [runId, period.label, METHOD_VERSION],
     );
     await wh.run(
@@ -174,6 +179,7 @@ async function collectWarnings(wh: Warehouse, config: Config): Promise<RunWarnin
       message: `café ${r.cafe_id}: nearest ${r.service} alternative ${r.facility_id} is ${r.distance_km.toFixed(1)} km away (over ${config.km.far_warning_km} km): check the facilities file covers the area`,
     });
   }
+  for (const w of await wh.all<RunWarning>('SELECT code, subject, message FROM int_survey_warnings ORDER BY code, subject')) out.push(w);
   const noSupplierPos = await wh.scalar<number>(`SELECT count(DISTINCT siren) FROM mart_suppliers WHERE distance_km IS NULL`);
   if (noSupplierPos > 0) {
     out.push({ code: 'supplier_position', subject: null, message: `${noSupplierPos} supplier${noSupplierPos > 1 ? 's' : ''} without a position (theirs or their café's): not counted as local` });

@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clip, printable, table } from '../../src/cli/format.ts';
+import { fileErrors, ingestErrors, unreadableWhy, usage, warehouseErrors } from '../../src/core/messages.ts';
 import { cli } from '../helpers/cli.ts';
 import { CAFES_CSV, folder, tempDir } from '../helpers/warehouse.ts';
 
@@ -104,7 +105,7 @@ describe('commander errors in-process', () => {
     expect(oneLine(a.stderr)).toBe("error: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, csv, json. (see cafe-impact rejects --help)");
     const b = await cli('nope');
     expect(b.code).toBe(2);
-    expect(oneLine(b.stderr)).toBe("error: unknown command 'nope' (see cafe-impact --help)");
+    expect(oneLine(b.stderr)).toBe(`error: ${usage.commander("unknown command 'nope'", 'cafe-impact')}`);
   });
 
   it('a missing mandatory option; a misspelt option with its suggestion, on one line', async () => {
@@ -147,7 +148,7 @@ describe('a warehouse that does not exist', () => {
     for (const c of commands) {
       const r = await cli('--warehouse', wh, ...c);
       expect([c[0], r.code]).toEqual([c[0], 2]);
-      expect(oneLine(r.stderr)).toBe(`error: warehouse ${wh} does not exist; ingest a folder first, or give --warehouse`);
+      expect(oneLine(r.stderr)).toBe(`error: ${warehouseErrors.missing(wh)}`);
     }
     expect(existsSync(dir)).toBe(false);
     // ingest creates it
@@ -177,7 +178,7 @@ describe('paths given by the user', () => {
     const out = join(missing, 'f.csv');
     const r = await cli('--warehouse', wh, 'figures', '--period', '2023', '--format', 'csv', '--output', out);
     expect(r.code).toBe(2);
-    expect(oneLine(r.stderr)).toBe(`error: cannot write ${out}: folder ${missing} does not exist`);
+    expect(oneLine(r.stderr)).toBe(`error: ${usage.outputNoFolder(out, missing)}`);
     expect(existsSync(join(missing, '..'))).toBe(false);
   });
 
@@ -186,11 +187,11 @@ describe('paths given by the user', () => {
     writeFileSync(file, CAFES_CSV);
     const a = await cli('--warehouse', wh, 'ingest', file, '--period', '2023-Q2');
     expect(a.code).toBe(2);
-    expect(oneLine(a.stderr)).toBe(`error: ${file}: not a folder`);
+    expect(oneLine(a.stderr)).toBe(`error: ${ingestErrors.notAFolder(file)}`);
     const missing = join(tempDir(), 'nope');
     const b = await cli('--warehouse', wh, 'ingest', missing, '--period', '2023-Q2');
     expect(b.code).toBe(2);
-    expect(oneLine(b.stderr)).toBe(`error: ${missing}: no such folder`);
+    expect(oneLine(b.stderr)).toBe(`error: ${ingestErrors.noSuchFolder(missing)}`);
   });
 
   it('a dataset file that cannot be read is refused (exit 3), naming it and why; nothing loaded', async () => {
@@ -209,10 +210,16 @@ describe('paths given by the user', () => {
       [dangling, 'service_uses.csv: cannot be read (broken symbolic link: its target does not exist)'],
       [dir, 'cafes.csv: cannot be read (it is a folder, not a file)'],
     ];
+    // the hand-written texts are the catalogue's
+    expect(cases.map(([, why]) => why)).toEqual([
+      fileErrors.unreadable('service_uses.csv', unreadableWhy.linkLoop()),
+      fileErrors.unreadable('service_uses.csv', unreadableWhy.brokenLink()),
+      fileErrors.unreadable('cafes.csv', unreadableWhy.folder()),
+    ]);
     for (const [f, why] of cases) {
       const r = await cli('--warehouse', wh, 'ingest', f, '--period', '2023-Q2');
       expect(r.code).toBe(3);
-      expect(oneLine(r.stderr)).toBe(`error: ingest failed, nothing loaded: ${why}`);
+      expect(oneLine(r.stderr)).toBe(`error: ${ingestErrors.failed(why)}`);
     }
     expect(await loads()).toBe(before);
   });

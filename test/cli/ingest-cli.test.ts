@@ -1,6 +1,7 @@
 /** The analyst's commands: exit codes, one-line summaries, --json, rejects, status, unload. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { periodErrors } from '../../src/core/messages.ts';
 import { cli } from '../helpers/cli.ts';
 import { CAFES_CSV, folder, tempDir } from '../helpers/warehouse.ts';
 
@@ -43,7 +44,7 @@ describe('cafe-impact ingest', () => {
     const r = await cli('--warehouse', join(tempDir(), 'w.duckdb'), 'ingest', '/nonexistent/folder', '--period', '2023-Q2');
     expect(r).toMatchObject({ code: 2, stderr: 'error: /nonexistent/folder: no such folder\n' });
     const p = await cli('ingest', '.', '--period', '2023-Q5');
-    expect(p.stderr).toBe('error: invalid period "2023-Q5": expected a year (2023) or a quarter (2023-Q2)\n');
+    expect(p.stderr).toBe(`error: ${periodErrors.badPeriod('2023-Q5')}\n`);
     expect(p.code).toBe(2);
   });
 

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { figuresToCsv, figuresToJson, neutraliseFormula } from '../../src/figures/export.ts';
 import type { Figure, RunProvenance } from '../../src/figures/types.ts';
+import { exportErrors } from '../../src/core/messages.ts';
 
 const SHA_A = 'a'.repeat(64);
 const SHA_B = '0123456789abcdef'.repeat(4);
@@ -33,6 +34,9 @@ function fig(p: Partial<Figure>): Figure {
     unit: 'km',
     ci_low: null,
     ci_high: null,
+    se: null,
+    n: null,
+    ci_level: null,
     suppressed: false,
     run_id: 'run-2024-01',
     method_version: 'm1.0',
@@ -90,7 +94,7 @@ describe('figuresToJson', () => {
     const json = figuresToJson([FIGS[2]!], prov);
     const [row] = JSON.parse(json) as Record<string, unknown>[];
     expect(Object.keys(row!)).toEqual([
-      'indicator', 'scope', 'scope_id', 'scope_label', 'period', 'value', 'unit', 'ci_low', 'ci_high',
+      'indicator', 'scope', 'scope_id', 'scope_label', 'period', 'value', 'unit', 'ci_low', 'ci_high', 'se', 'n', 'ci_level',
       'suppressed', 'run_id', 'method_version', 'parameters', 'inputs',
     ]);
     // Keys sorted recursively; arrays keep their order.
@@ -134,6 +138,9 @@ describe('figuresToJson', () => {
   it('refuses figures from another run, and non-finite numbers', () => {
     expect(() => figuresToJson([fig({ run_id: 'other' })], prov)).toThrow(/run other/);
     expect(() => figuresToJson([fig({ value: Number.NaN })], prov)).toThrow(/not finite/);
+    // the whole messages, from the catalogue
+    expect(() => figuresToJson([fig({ run_id: 'other' })], prov)).toThrow(exportErrors.otherRun('km_avoided / network / (réseau)', 'other', 'run-2024-01'));
+    expect(() => figuresToJson([fig({ method_version: 'm2.0' })], prov)).toThrow(exportErrors.otherMethod('km_avoided / network / (réseau)', 'm2.0', 'm1.0'));
   });
 });
 
@@ -159,7 +166,7 @@ describe('figuresToCsv', () => {
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/\n/); // no bare LF
     expect(lines[0]).toBe(
-      'indicateur;périmètre;code;libellé;période;valeur;unité;valeur brute;intervalle bas;intervalle haut;secret statistique;run;méthode;indicateur (libellé);périmètre (libellé);unité (libellé)',
+      'indicateur;périmètre;code;libellé;période;valeur;unité;valeur brute;intervalle bas;intervalle haut;erreur type;effectif;niveau de confiance;secret statistique;run;méthode;indicateur (libellé);périmètre (libellé);unité (libellé)',
     );
     expect(lines).toHaveLength(1 + FIGS.length + 1); // header, 8 rows, '' after the last CRLF
   });
@@ -168,16 +175,16 @@ describe('figuresToCsv', () => {
     // Network row first: 378000.4 → "378 000"; raw "378000,4"; interval 350000.25 / 401000.75.
     // The label columns follow: km_avoided is no declared indicator (no label); the network in
     // words; the unit's French name.
-    expect(lines[1]).toBe('km_avoided;network;;;2024;378 000;km;378000,4;350000,25;401000,75;non;run-2024-01;m1.0;;Ensemble du réseau;km');
+    expect(lines[1]).toBe('km_avoided;network;;;2024;378 000;km;378000,4;350000,25;401000,75;;;;non;run-2024-01;m1.0;;Ensemble du réseau;km');
   });
 
   it('neutralises hostile labels and quotes ; and "', () => {
     // C1: label with ; and " → quoted, quotes doubled; value -3 → "'-3" (documented).
-    expect(lines[4]).toBe(`km_avoided;cafe;C1;"Le Café; ""du"" Coin";2024;'-3;km;'-3;;;non;run-2024-01;m1.0;;"Café : Le Café; ""du"" Coin";km`);
+    expect(lines[4]).toBe(`km_avoided;cafe;C1;"Le Café; ""du"" Coin";2024;'-3;km;'-3;;;;;;non;run-2024-01;m1.0;;"Café : Le Café; ""du"" Coin";km`);
     // C10: "=1+1" → "'=1+1"; 9000.5 → half expands to 9001 → "9 001".
-    expect(lines[5]).toBe("km_avoided;cafe;C10;'=1+1;2024;9 001;km;9000,5;;;non;run-2024-01;m1.0;;Café : =1+1;km");
+    expect(lines[5]).toBe("km_avoided;cafe;C10;'=1+1;2024;9 001;km;9000,5;;;;;;non;run-2024-01;m1.0;;Café : =1+1;km");
     // C2: "@SUM(A1)" → "'@SUM(A1)".
-    expect(lines[6]).toBe("people_reached;cafe;C2;'@SUM(A1);2024;12;people;12;;;non;run-2024-01;m1.0;;Café : @SUM(A1);personnes");
+    expect(lines[6]).toBe("people_reached;cafe;C2;'@SUM(A1);2024;12;people;12;;;;;;non;run-2024-01;m1.0;;Café : @SUM(A1);personnes");
     // C3 "+33 Bar", C4 "-Tabac-" neutralised too.
     expect(lines[7]).toContain(";'+33 Bar;");
     expect(lines[8]).toContain(";'-Tabac-;");
@@ -185,8 +192,8 @@ describe('figuresToCsv', () => {
 
   it('blanks suppressed values and says "oui"', () => {
     // C3 carried value 4 despite suppressed: nothing of it shows.
-    expect(lines[7]).toBe("people_reached;cafe;C3;'+33 Bar;2024;;people;;;;oui;run-2024-01;m1.0;;Café : +33 Bar;personnes");
-    expect(lines[8]).toBe("people_reached;cafe;C4;'-Tabac-;2024;;people;;;;oui;run-2024-01;m1.0;;Café : -Tabac-;personnes");
+    expect(lines[7]).toBe("people_reached;cafe;C3;'+33 Bar;2024;;people;;;;;;;oui;run-2024-01;m1.0;;Café : +33 Bar;personnes");
+    expect(lines[8]).toBe("people_reached;cafe;C4;'-Tabac-;2024;;people;;;;;;;oui;run-2024-01;m1.0;;Café : -Tabac-;personnes");
   });
 
   it('quotes a label containing a newline', () => {
@@ -205,10 +212,10 @@ describe('figuresToCsv', () => {
     // model code in words (src/format/labels.ts); the unit's name (src/format/units.ts).
     const f = fig({ indicator: 'km_saved.bread', scope: 'model', scope_id: 'associative', scope_label: 'associative', value: 376789.4 });
     const fr = figuresToCsv([f], prov).slice(1).split('\r\n')[1];
-    expect(fr).toBe('km_saved.bread;model;associative;associative;2024;376 789;km;376789,4;;;non;run-2024-01;m1.0;Kilomètres évités — pain;Modèle : associatif;km');
+    expect(fr).toBe('km_saved.bread;model;associative;associative;2024;376 789;km;376789,4;;;;;;non;run-2024-01;m1.0;Kilomètres évités — pain;Modèle : associatif;km');
     // English: comma-separated, decimal point, English header and labels.
     const en = figuresToCsv([f], prov, { lang: 'en' }).slice(1).split('\r\n');
-    expect(en[0]).toBe('indicator,scope,code,label,period,value,unit,raw value,interval low,interval high,suppressed,run,method,indicator (label),scope (label),unit (label)');
-    expect(en[1]).toBe('km_saved.bread,model,associative,associative,2024,"376,789",km,376789.4,,,no,run-2024-01,m1.0,Kilometres saved — bread,Model: associative,km');
+    expect(en[0]).toBe('indicator,scope,code,label,period,value,unit,raw value,interval low,interval high,standard error,n,confidence level,suppressed,run,method,indicator (label),scope (label),unit (label)');
+    expect(en[1]).toBe('km_saved.bread,model,associative,associative,2024,"376,789",km,376789.4,,,,,,no,run-2024-01,m1.0,Kilometres saved — bread,Model: associative,km');
   });
 });

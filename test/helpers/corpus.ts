@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { fileErrors, reasons } from '../../src/ingest/messages.ts';
+import { fileErrors, reasons } from '../../src/core/messages.ts';
 
 export const CORPUS_DIR = new URL('../fixtures/ingest/', import.meta.url).pathname;
 

@@ -87,3 +87,18 @@ export async function ingestGolden(wh: Warehouse, o: { atm?: boolean } = {}): Pr
   await ingest(wh, folder({ 'cafes.csv': CAFES, 'facilities.csv': facilities, 'staff.csv': STAFF }), '2023-Q1');
   await ingest(wh, folder({ 'service_uses.csv': USES, 'suppliers.csv': SUPPLIERS, 'participation.csv': PARTICIPATION, 'events.csv': EVENTS }), '2023');
 }
+
+/** A residents' survey of 12 people in C1's commune (51356) with its questionnaire and margins, for tests needing the survey family. */
+export const GOLDEN_QUESTIONNAIRE = ['item_id,label,scale_min,scale_max,direction,dimension', 'life_satisfaction,Satisfaction,0,10,positive,life', 'trust,Confiance,1,5,positive,trust', 'distrust,Méfiance,1,5,negative,trust'].join('\n');
+const BANDS = ['15-24', '25-39', '40-54', '55-64', '65-74', '75+'];
+export const GOLDEN_POPULATION = ['commune_insee,year,sex,age_band,population', ...BANDS.flatMap((b, i) => [`51356,2022,F,${b},${20 + i}.5`, `51356,2022,M,${b},${18 + 2 * i}.25`])].join('\n');
+export const GOLDEN_SURVEY = [
+  'respondent_key,commune_insee,wave_date,sex,age_band,life_satisfaction,trust,distrust',
+  ...Array.from({ length: 12 }, (_, i) => `RGOLD${String(i).padStart(3, '0')},51356,2023-05-20,${i % 2 ? 'F' : 'M'},${BANDS[i % 6]},${(3 * i) % 11},${1 + (i % 5)},${5 - (i % 4)}`),
+].join('\n');
+
+/** The golden network and its survey. */
+export async function ingestGoldenSurvey(wh: Warehouse): Promise<void> {
+  await ingest(wh, folder({ 'questionnaire.csv': GOLDEN_QUESTIONNAIRE, 'population.csv': GOLDEN_POPULATION }), '2023-Q1');
+  await ingest(wh, folder({ 'survey.csv': GOLDEN_SURVEY }), '2023');
+}

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { columnsOf } from '../../src/contract/columns.ts';
 import { DATASETS } from '../../src/contract/datasets.ts';
 import type { Warehouse } from '../../src/db/warehouse.ts';
-import { fileErrors, reasons } from '../../src/ingest/messages.ts';
+import { fileErrors, reasons } from '../../src/core/messages.ts';
 import { CAFES_CSV, folder, ingest, tempWarehouse } from '../helpers/warehouse.ts';
 
 let wh: Warehouse;
@@ -32,6 +32,7 @@ const VALID: Record<string, [string, string]> = {
   commune_indicators: ['commune_insee,year,indicator,value', '51356,2021,filosofi.med,21450'],
   commune_positions: ['commune_insee,lat,lon,source', '51356,48.7,4.8,communes_france_2024'],
   questionnaire: ['item_id,label,scale_min,scale_max,direction,dimension', 'trust,Confiance,1,5,positive,trust'],
+  population: ['commune_insee,year,sex,age_band,population', '51356,2021,F,40-54,41.37'],
 };
 
 async function check(dataset: string, header: string, row: string) {
@@ -52,6 +53,9 @@ describe('every dataset accepts a valid row', () => {
 
 /** [dataset, column, bad value, expected reason]: the row is the valid one with that column changed. */
 const BAD: [string, string, string, string][] = [
+  // the census margins know F and M only; counts are never negative
+  ['population', 'sex', 'other', reasons.notInEnum(['F', 'M'])],
+  ['population', 'population', '-3', reasons.belowMin(0)],
   ['service_uses', 'service', 'pain', reasons.notInEnum(['bread', 'cash', 'post', 'parcel', 'digital', 'other'])],
   ['service_uses', 'uses', '-1', reasons.belowMin(0)],
   ['service_uses', 'cafe_id', 'C99', reasons.unknownCafe()],

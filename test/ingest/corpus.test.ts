@@ -5,7 +5,7 @@
  * warehouse and checks:
  *
  * - the exit code (0 loaded, 3 refused for the content, 2 bad arguments);
- * - refusals: the one-line message (texts from src/ingest/messages.ts), and every dataset table
+ * - refusals: the one-line message (texts from src/core/messages.ts), and every dataset table
  *   exactly as before;
  * - loads: the rejects (file, line, column, reason) in order, their raw line (the record alone),
  *   the rows of each dataset in the period, and row conservation — for every file

@@ -1,6 +1,6 @@
 /** The threshold message shows enough digits to tell the share from the threshold. */
 import { describe, expect, it } from 'vitest';
-import { fileErrors, pct } from '../../src/ingest/messages.ts';
+import { fileErrors, pct } from '../../src/core/messages.ts';
 
 describe('pct', () => {
   it('prints as many decimals as it takes to tell the share from the threshold', () => {

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Warehouse } from '../../src/db/warehouse.ts';
-import { fileErrors, reasons } from '../../src/ingest/messages.ts';
+import { fileErrors, pseudonymErrors, reasons } from '../../src/core/messages.ts';
 import { identifierWord, personalKind } from '../../src/ingest/personal.ts';
 import { normaliseClear } from '../../src/ingest/pseudonymise.ts';
 import { cli } from '../helpers/cli.ts';
@@ -131,9 +131,11 @@ describe('--pseudonymise', () => {
     delete process.env.CAFE_IMPACT_PSEUDONYM_KEY;
     let r = await cli('--warehouse', path, 'ingest', src, '--period', '2023-Q2', '--pseudonymise', 'survey.respondent_email');
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('needs the secret key in CAFE_IMPACT_PSEUDONYM_KEY')]);
+    expect(r.stderr).toContain(`error: ${pseudonymErrors.noKey('CAFE_IMPACT_PSEUDONYM_KEY', 32)}`);
     process.env.CAFE_IMPACT_PSEUDONYM_KEY = 'short';
     r = await cli('--warehouse', path, 'ingest', src, '--period', '2023-Q2', '--pseudonymise', 'survey.respondent_email');
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('is 5 bytes long: at least 32 are needed')]);
+    expect(r.stderr).toContain(`error: ${pseudonymErrors.shortKey('CAFE_IMPACT_PSEUDONYM_KEY', 5, 32)}`);
   });
 
   it('normalises e-mails, phones and names as METHODOLOGY says', () => {

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../src/db/warehouse.ts';
 import { IngestFailed } from '../../src/core/errors.ts';
+import { fileErrors, ingestErrors, loadErrors } from '../../src/core/messages.ts';
 import { listRejects, unload } from '../../src/loads/loads.ts';
 import { parsePeriod } from '../../src/core/period.ts';
 import { CAFES_CSV, contents, folder, ingest, tempWarehouse } from '../helpers/warehouse.ts';
@@ -52,7 +53,7 @@ describe('atomicity', () => {
     const bad = `${uses('2023-04-01', 10)}C1,2023-04-05,bread,-1\nC1,2023-13-01,bread,1\n`;
     const err = await ingest(wh, folder({ 'cafes.csv': changedCafes, 'service_uses.csv': bad }), '2023-Q2').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IngestFailed);
-    expect((err as Error).message).toBe('ingest failed, nothing loaded: service_uses.csv: 2 of 12 rows rejected (17 %), above the 5.0 % threshold');
+    expect((err as Error).message).toBe(ingestErrors.failed(fileErrors.threshold('service_uses.csv', 2, 12, 0.05)));
     // neither the café change (processed first, in the same transaction) nor the uses landed
     expect(await contents(wh, 'service_uses')).toEqual(before);
     expect(await contents(wh, 'cafes')).toEqual(cafesBefore);
@@ -192,7 +193,7 @@ describe('unload', () => {
     const u = await unload(wh, c.loadId);
     expect(u).toMatchObject({ rowsRemoved: { cafes: 1 }, versionsReopened: { cafes: 1 } });
     expect(await wh.all(`SELECT stage, _valid_to FROM cafes WHERE cafe_id = 'C1'`)).toEqual([{ stage: 'operating', _valid_to: null }]);
-    await expect(unload(wh, c.loadId)).rejects.toThrow(`load ${c.loadId} is unloaded: only a loaded load can be unloaded`);
+    await expect(unload(wh, c.loadId)).rejects.toThrow(loadErrors.notLoaded(c.loadId, 'unloaded'));
   });
 });
 

@@ -1,6 +1,7 @@
 /** The model runner: order, parameters, checks that fail the run naming the model and rows. */
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/runs/config.ts';
+import { configErrors, runErrors } from '../../src/core/messages.ts';
 import { Warehouse } from '../../src/db/warehouse.ts';
 import { haversineKm } from '../../src/geo/haversine.ts';
 import { buildOrder, CheckFailed, datasetsRead, dependencies, loadSqlModels, render, runModels, type SqlModel } from '../../src/models/runner.ts';
@@ -29,7 +30,8 @@ describe('models', () => {
   it('the datasets a run records as its inputs are those its models read, found in their SQL', () => {
     // Expected: the list run.ts kept by hand until this test (git show 29f88a1:src/run.ts, MODEL_INPUTS),
     // checked against the FROM/JOIN clauses of models/staging/*.sql: sales, survey, candidates… enter no figure.
-    expect(datasetsRead(allModels(), Object.keys(DATASETS))).toEqual(['cafes', 'commune_positions', 'events', 'facilities', 'participation', 'service_uses', 'staff', 'suppliers']);
+    // Since method 1.2.0 the survey estimates read the survey, its questionnaire and the population margins.
+    expect(datasetsRead(allModels(), Object.keys(DATASETS))).toEqual(['cafes', 'commune_positions', 'events', 'facilities', 'participation', 'population', 'questionnaire', 'service_uses', 'staff', 'suppliers', 'survey']);
     // A new model reading the survey brings it in; a CTE named like a dataset, a column named like
     // one and a dataset named in a comment do not.
     const extra = model(
@@ -37,7 +39,7 @@ describe('models', () => {
       `-- reads candidates? no: only the survey
        WITH sales AS (SELECT 1 AS x) SELECT s.*, 1 AS events FROM "survey" s JOIN sales ON true`,
     );
-    expect(datasetsRead([...allModels(), extra], Object.keys(DATASETS))).toEqual(['cafes', 'commune_positions', 'events', 'facilities', 'participation', 'service_uses', 'staff', 'suppliers', 'survey']);
+    expect(datasetsRead([...allModels().filter((m) => m.name !== 'fig_survey'), extra], Object.keys(DATASETS))).toEqual(['cafes', 'commune_positions', 'events', 'facilities', 'participation', 'service_uses', 'staff', 'suppliers', 'survey']);
     expect(datasetsRead([extra], Object.keys(DATASETS))).toEqual(['survey']);
   });
 
@@ -77,7 +79,7 @@ describe('models', () => {
       'no service_uses for 2023-Q3: kilometres saved for 2023 miss that quarter',
       'no service_uses for 2023-Q4: kilometres saved for 2023 miss that quarter',
     ]);
-    await expect(runPeriod(wh, parsePeriod('2023'), { config: defaultConfig(), strict: true })).rejects.toThrow('--strict: no service_uses for 2023-Q3, 2023-Q4 of 2023');
+    await expect(runPeriod(wh, parsePeriod('2023'), { config: defaultConfig(), strict: true })).rejects.toThrow(runErrors.strictEmptyQuarters(['2023-Q3', '2023-Q4'], '2023'));
     wh.close();
   });
 
@@ -100,7 +102,7 @@ describe('config', () => {
     const { tempDir } = await import('../helpers/warehouse.ts');
     const f = join(tempDir(), 'c.json');
     writeFileSync(f, JSON.stringify({ km: { detour_factor: 1.23456 } }));
-    expect(() => loadConfig(f)).toThrow(`${f}: km.detour_factor: at most 4 decimals`);
+    expect(() => loadConfig(f)).toThrow(configErrors.invalid(f, 'km.detour_factor', 'at most 4 decimals'));
     writeFileSync(f, JSON.stringify({ km: { round_trip: true, radius: 1 } }));
     expect(() => loadConfig(f)).toThrow(`${f}: km: Unrecognized key: "radius"`);
     writeFileSync(f, JSON.stringify({ km: { round_trip: true }, suppliers: { local_radius_km: 20 } }));
@@ -110,6 +112,7 @@ describe('config', () => {
       km: { earth_radius_km: 6371.0088, self_radius_km: 0.05, round_trip: true, detour_factor: 1, far_warning_km: 50, earth_circumference_km: 40075.017 },
       suppliers: { local_radius_km: 20 },
       disclosure: { min_cell: 5 },
+      survey: { min_respondents: 10, proportions: [{ item: 'life_satisfaction', at_least: 7 }] },
     });
   });
 });

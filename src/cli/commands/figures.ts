@@ -1,6 +1,7 @@
 /** `cafe-impact figures --period P`: the latest run's figures, for machines (json) or people (table, csv, xlsx). */
 import { Option, type Command } from 'commander';
 import { UserError } from '../../core/errors.ts';
+import { usage } from '../../core/messages.ts';
 import { parsePeriod } from '../../core/period.ts';
 import { table } from '../format.ts';
 import { langOption, type Lang } from '../lang.ts';
@@ -19,7 +20,7 @@ export function registerFigures(program: Command): void {
     .action(async (o: { period: string; format: string; output?: string; indicator?: string; scope?: string; lang: Lang }, cmd: Command) => {
       const period = parsePeriod(o.period);
       checkOutput(o.output);
-      if (o.format === 'xlsx' && !o.output) throw new UserError('--format xlsx needs --output <file.xlsx>');
+      if (o.format === 'xlsx' && !o.output) throw new UserError(usage.xlsxNeedsOutput());
       const { latestRun, runFigures } = await import('../../figures/store.ts');
       await withWarehouse(cmd, async (wh) => {
         const run = await latestRun(wh, period.label);

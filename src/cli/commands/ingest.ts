@@ -1,6 +1,7 @@
 /** `cafe-impact ingest <folder> --period P`: validates and loads a folder's files, all or nothing. */
 import type { Command } from 'commander';
 import { IngestFailed, UserError } from '../../core/errors.ts';
+import { usage } from '../../core/messages.ts';
 import { parsePeriod } from '../../core/period.ts';
 import type { IngestReport } from '../../ingest/ingest.ts';
 import { printable } from '../format.ts';
@@ -29,7 +30,7 @@ export function registerIngest(program: Command): void {
         const reporter = terminalReporter(!o.json && process.stderr.isTTY === true, (m) => err(`warning: ${m}`));
         try {
           const allowEmpty = (o.allowEmpty ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
-          for (const d of allowEmpty) if (DATASETS[d]?.kind !== 'dated') throw new UserError(`--allow-empty ${d}: not a dated dataset (one of ${Object.values(DATASETS).filter((x) => x.kind === 'dated').map((x) => x.name).join(', ')})`);
+          for (const d of allowEmpty) if (DATASETS[d]?.kind !== 'dated') throw new UserError(usage.allowEmptyNotDated(d, Object.values(DATASETS).filter((x) => x.kind === 'dated').map((x) => x.name)));
           const pseudonymise = parsePseudonymSpecs(o.pseudonymise ?? [], DATASETS);
           const r = await ingestFolder(wh, folder, { period, dryRun: o.dryRun, threshold, reporter, allowEmpty, allowShrink: o.allowShrink, pseudonymise });
           if (o.json) out(JSON.stringify(jsonSummary(r), null, 2));

@@ -1,6 +1,7 @@
 /** `cafe-impact reference import <kind> <file>` and `reference kinds`. */
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.ts';
+import { usage } from '../../core/messages.ts';
 import { parsePeriod } from '../../core/period.ts';
 import { printable } from '../format.ts';
 import { err, jsonSummary, out, parseThreshold, printIngest, withWarehouse } from '../shared.ts';
@@ -9,7 +10,7 @@ function parseServiceTypes(specs: string[]): Partial<Record<'bread' | 'cash' | '
   const outp: Partial<Record<'bread' | 'cash' | 'post', string[]>> = {};
   for (const s of specs) {
     const m = /^(bread|cash|post)=(.+)$/.exec(s);
-    if (!m) throw new UserError(`--service-types ${s}: expected service=TYPE1,TYPE2 (e.g. bread=B207,B203)`);
+    if (!m) throw new UserError(usage.badServiceTypes(s));
     outp[m[1] as 'bread'] = m[2]!.split(',').map((x) => x.trim()).filter(Boolean);
   }
   return outp;

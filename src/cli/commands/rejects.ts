@@ -1,6 +1,7 @@
 /** `cafe-impact rejects`: the rejected rows, file, line, column, value and reason. */
 import { Option, type Command } from 'commander';
 import { UserError } from '../../core/errors.ts';
+import { usage } from '../../core/messages.ts';
 import { parsePeriod } from '../../core/period.ts';
 import { clip, num, table } from '../format.ts';
 import { out, withWarehouse } from '../shared.ts';
@@ -16,7 +17,7 @@ export function registerRejects(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
     .action(async (o: { period?: string; dataset?: string; load?: string; all?: boolean; format: string }, cmd: Command) => {
       const [{ DATASETS }, { listRejects }, { neutraliseFormula }] = await Promise.all([import('../../contract/datasets.ts'), import('../../loads/loads.ts'), import('../../figures/export.ts')]);
-      if (o.dataset && !DATASETS[o.dataset]) throw new UserError(`unknown dataset ${o.dataset} (one of ${Object.keys(DATASETS).join(', ')})`);
+      if (o.dataset && !DATASETS[o.dataset]) throw new UserError(usage.unknownDataset(o.dataset, Object.keys(DATASETS)));
       const period = o.period ? parsePeriod(o.period) : undefined;
       await withWarehouse(cmd, async (wh) => {
         const rows = await listRejects(wh, { period, dataset: o.dataset, loadId: o.load, all: o.all });

@@ -1,6 +1,7 @@
 /** `cafe-impact schema [dataset]`: the data contract. */
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.ts';
+import { usage } from '../../core/messages.ts';
 import { out } from '../shared.ts';
 
 export function registerSchema(program: Command): void {
@@ -11,7 +12,7 @@ export function registerSchema(program: Command): void {
     .option('--markdown', 'Markdown (the only format; kept for `npm run dictionary`)')
     .action(async (dataset?: string) => {
       const [{ DATASETS }, { dictionaryMarkdown }] = await Promise.all([import('../../contract/datasets.ts'), import('../../contract/dictionary.ts')]);
-      if (dataset && !DATASETS[dataset]) throw new UserError(`unknown dataset ${dataset} (one of ${Object.keys(DATASETS).join(', ')})`);
+      if (dataset && !DATASETS[dataset]) throw new UserError(usage.unknownDataset(dataset, Object.keys(DATASETS)));
       out(dictionaryMarkdown(dataset).trimEnd());
     });
 }
