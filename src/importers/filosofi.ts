@@ -14,7 +14,7 @@
 import { UserError } from '../core/errors.ts';
 import { importErrors } from '../core/messages.ts';
 import { fieldCountProblem, withCsv, requireColumn, type CsvInput } from '../io/csv.ts';
-import { newResult, normalizeInsee, parseDecimal, reject, type ImportOptions, type ImportResult } from './types.ts';
+import { newResult, normalizeInsee, parseDecimal, reject, skip, type ImportOptions, type ImportResult } from './types.ts';
 
 /** Cell values meaning "no value" in INSEE files (secret, not available, not significant…). */
 const MISSING = new Set(['', 's', 'nd', 'nc', 'ns', 'na', 'so']);
@@ -22,7 +22,7 @@ const MISSING = new Set(['', 's', 'nd', 'nc', 'ns', 'na', 'so']);
 /** Text columns that are not indicators. */
 const LABEL_COLUMNS = new Set(['libgeo', 'lib', 'nom', 'libelle', 'nom_commune']);
 
-export interface FilosofiColumn { index: number; column: string; indicator: string }
+export interface FilosofiColumn { index: number; column: string; indicator: string; /** when the column gives its own year */ year?: number }
 
 /** Indicator columns of a Filosofi header and the year their suffix gives. */
 export function filosofiColumns(header: string[], codeIndex: number, year?: number, file = '<filosofi>'): { year: number; columns: FilosofiColumn[] } {
@@ -56,7 +56,23 @@ export async function filosofiFromCsv(table: CsvInput, opts: ImportOptions = {})
   const { header } = table;
   const cCode = requireColumn(table, 'commune code', 'CODGEO', 'code_insee', 'COM');
   const { year, columns } = filosofiColumns(header, cCode, opts.year, table.file);
+  return communeColumnsFromCsv(table, cCode, columns, year);
+}
 
+/**
+ * The rows of an INSEE table with one line per commune and one column per indicator (Filosofi,
+ * the shares of population far from facilities…): one commune_indicators row per commune ×
+ * column, missing markers (s, nd, empty…) as null, never 0.
+ */
+export async function communeColumnsFromCsv(
+  table: CsvInput,
+  cCode: number,
+  columns: FilosofiColumn[],
+  year: number,
+  /** A line that is not a commune's (a total): the reason it is skipped, or null. */
+  skipLine: (code: string) => string | null = () => null,
+): Promise<ImportResult> {
+  const { header } = table;
   const result = newResult('commune_indicators');
   result.lines = 0;
   const firstLine = new Map<string, number>();
@@ -73,6 +89,11 @@ export async function filosofiFromCsv(table: CsvInput, opts: ImportOptions = {})
 
     const countProblem = fieldCountProblem(header.length, rec);
     if (countProblem) { rejectLine(countProblem); continue; }
+    const why = skipLine(f(cCode));
+    if (why) {
+      for (let k = 0; k < columns.length; k++) skip(result, why);
+      continue;
+    }
     const code = normalizeInsee(f(cCode));
     if (!code) { rejectLine(code === null ? 'no commune code' : 'is not an INSEE commune code', cCode); continue; }
     const seen = firstLine.get(code);
@@ -90,7 +111,7 @@ export async function filosofiFromCsv(table: CsvInput, opts: ImportOptions = {})
           continue;
         }
       }
-      result.rows.push({ commune_insee: code, year, indicator: col.indicator, value, _line: rec.line });
+      result.rows.push({ commune_insee: code, year: col.year ?? year, indicator: col.indicator, value, _line: rec.line });
     }
   }
   return result;

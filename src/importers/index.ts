@@ -7,6 +7,7 @@
  *                                                  read = rows + skipped + rejects
  */
 import { convertBpe, DEFAULT_BPE_TYPES } from './bpe.ts';
+import { convertAccess } from './access.ts';
 import { convertCommunes } from './communes.ts';
 import { convertFilosofi } from './filosofi.ts';
 import { convertGeoJson, DEFAULT_OSM_TAGS } from './geojson.ts';
@@ -62,6 +63,11 @@ export const IMPORTERS: Record<string, Importer> = {
     dataset: 'commune_positions',
     convert: convertCommunes,
   },
+  access: {
+    description: "INSEE share of the population far from facilities (pop_eloignee_equipements_<year>.csv: code_insee, pct_pop_eloignee_equip_<range>_<year>) → commune_indicators access.far_proximity / far_intermediate / far_major (%)",
+    dataset: 'commune_indicators',
+    convert: convertAccess,
+  },
   filosofi: {
     description: 'INSEE Filosofi commune file (CODGEO;MED21;…, decimal comma, s = secret) → commune_indicators, long format',
     dataset: 'commune_indicators',
@@ -71,4 +77,4 @@ export const IMPORTERS: Record<string, Importer> = {
 
 export const IMPORTER_KINDS = Object.keys(IMPORTERS);
 
-export { convertBpe, convertCommunes, convertFilosofi, convertGeoJson, convertLaPoste };
+export { convertAccess, convertBpe, convertCommunes, convertFilosofi, convertGeoJson, convertLaPoste };
