@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Rng } from '../src/demo/prng.ts';
+import { Rng } from '../src/stats/prng.ts';
 import { FacilityIndex, bruteForceNearest, type FacilityPoint, type NearestResult } from '../src/geo/nearest.ts';
 import { findColumn, readCsv } from '../src/io/csv.ts';
 

@@ -4,18 +4,19 @@
  * the run does per commune; compared in the same run with R's survey package (the reference the
  * tests check equality against) doing the same work as a whole process, when Rscript is present.
  *
- *   npx tsx scripts/bench-survey.ts [--communes 1000] [--respondents 50] [--items 8] [--seed 1]
+ *   npx tsx scripts/bench-survey.ts [--communes 1000] [--respondents 50] [--items 8] [--seed 1] [--no-r]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Rng } from '../src/demo/prng.ts';
+import { Rng } from '../src/stats/prng.ts';
+import { compositeIndex, type IndexIndicator, type IndexUnitValue } from '../src/stats/composite-index.ts';
 import { rake } from '../src/stats/rake.ts';
 import { svyMean } from '../src/stats/svy-mean.ts';
 
-const { values } = parseArgs({ options: { communes: { type: 'string', default: '1000' }, respondents: { type: 'string', default: '50' }, items: { type: 'string', default: '8' }, seed: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { communes: { type: 'string', default: '1000' }, respondents: { type: 'string', default: '50' }, items: { type: 'string', default: '8' }, seed: { type: 'string', default: '1' }, 'no-r': { type: 'boolean', default: false } } });
 const C = Number(values.communes);
 const R = Number(values.respondents);
 const K = Number(values.items);
@@ -50,6 +51,26 @@ for (const m of communes) {
 const tsMs = performance.now() - t0;
 const rss = process.memoryUsage().rss;
 console.log(`TypeScript (src/stats): ${C} communes × ${R} respondents, ${estimates} estimates in ${(tsMs / 1000).toFixed(2)} s (${((tsMs * 1000) / estimates).toFixed(1)} µs each); RSS ${(rss / 2 ** 20).toFixed(0)} MiB (+${((rss - rss0) / 2 ** 20).toFixed(0)} MiB)`);
+
+// The index over the same communes: the K items in 4 dimensions plus one objective indicator,
+// 1,000 Monte Carlo draws (the default).
+const indicators: IndexIndicator[] = [
+  ...Array.from({ length: K }, (_, k) => ({ code: `y${k}`, dimension: `d${k % 4}`, direction: 'positive' as const, min: 0, max: 10 })),
+  { code: 'far', dimension: 'd0', direction: 'negative', min: 0, max: 100 },
+];
+const data = new Map<string, Map<string, IndexUnitValue>>();
+communes.forEach((_, c) => {
+  const m = new Map<string, IndexUnitValue>();
+  for (let k = 0; k < K; k++) m.set(`y${k}`, { value: rng.uniform(3, 8), se: rng.uniform(0.2, 0.8) });
+  m.set('far', { value: rng.uniform(0, 60) });
+  data.set(`c${c}`, m);
+});
+const t2 = performance.now();
+compositeIndex(indicators, data, { draws: 1000, seed: 1 });
+const ixMs = performance.now() - t2;
+const rss2 = process.memoryUsage().rss;
+console.log(`compositeIndex: ${C} communes × ${indicators.length} indicators, 1,000 draws in ${(ixMs / 1000).toFixed(2)} s; RSS ${(rss2 / 2 ** 20).toFixed(0)} MiB`);
+if (values['no-r']) process.exit(0);
 
 const hasR = spawnSync('sh', ['-c', 'command -v Rscript']).status === 0;
 if (!hasR) {

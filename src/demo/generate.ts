@@ -27,7 +27,7 @@ import {
 import { UserError } from '../core/errors.ts';
 import { demoErrors } from '../core/messages.ts';
 import { DEPARTMENT_CENTRES } from './department-centres.ts';
-import { Rng } from './prng.ts';
+import { Rng } from '../stats/prng.ts';
 
 // ---------------------------------------------------------------- public API
 

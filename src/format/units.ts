@@ -27,6 +27,8 @@ export const UNITS: Record<string, UnitDef> = {
   events: { decimals: 0, count: true, fr: 'événements', en: 'events', one: { fr: 'événement', en: 'event' } },
   associations: { decimals: 0, count: true, fr: 'associations', en: 'associations', one: { fr: 'association', en: 'association' } },
   score: { decimals: 2, count: false, fr: 'points', en: 'points', one: { fr: 'point', en: 'point' } },
+  score10: { decimals: 1, count: false, fr: 'sur 10', en: 'out of 10' },
+  rank: { decimals: 1, count: false, fr: '(rang)', en: '(rank)' },
   share: { decimals: 3, count: false, fr: 'proportion', en: 'share' },
   alpha: { decimals: 2, count: false, signed: true, fr: '(alpha de Cronbach)', en: '(Cronbach’s alpha)' },
   producers: { decimals: 0, count: true, fr: 'producteurs', en: 'producers', one: { fr: 'producteur', en: 'producer' } },

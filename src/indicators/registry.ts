@@ -10,10 +10,11 @@ import { kmFamily } from './families/km.ts';
 import { residentsFamily } from './families/residents.ts';
 import { suppliersFamily } from './families/suppliers.ts';
 import { surveyFamily } from './families/survey.ts';
+import { wellbeingFamily } from './families/wellbeing.ts';
 import { figuresModelName, type IndicatorDecl, type IndicatorFamily } from './family.ts';
 import { UNITS } from '../format/units.ts';
 
-export const FAMILIES: readonly IndicatorFamily[] = [kmFamily, jobsFamily, suppliersFamily, residentsFamily, eventsFamily, surveyFamily];
+export const FAMILIES: readonly IndicatorFamily[] = [kmFamily, jobsFamily, suppliersFamily, residentsFamily, eventsFamily, surveyFamily, wellbeingFamily];
 
 /** An indicator with the family it belongs to and the scopes it is published for. */
 export interface Indicator extends IndicatorDecl {

@@ -18,6 +18,36 @@ import { configErrors } from '../core/messages.ts';
  */
 export const METHOD_VERSION = '1.2.0';
 
+/**
+ * The shipped well-being index: the questionnaire's items by dimension (survey items take their
+ * questionnaire's scale as bounds) and INSEE's share of the population far from proximity
+ * facilities (fixed bounds 0–100 %, recorded with the run). METHODOLOGY.md, section 14.
+ */
+export const DEFAULT_INDEX_INDICATORS = [
+  { code: 'survey.trust_people', dimension: 'trust', direction: 'positive' },
+  { code: 'survey.trust_council', dimension: 'trust', direction: 'positive' },
+  { code: 'survey.neighbours_talk', dimension: 'social_ties', direction: 'positive' },
+  { code: 'survey.loneliness', dimension: 'social_ties', direction: 'negative' },
+  { code: 'survey.services_access', dimension: 'access_to_services', direction: 'positive' },
+  { code: 'survey.meeting_place', dimension: 'access_to_services', direction: 'positive' },
+  { code: 'access.far_proximity', dimension: 'access_to_services', direction: 'negative', min: 0, max: 100 },
+  { code: 'survey.local_pride', dimension: 'local_pride', direction: 'positive' },
+  { code: 'survey.life_satisfaction', dimension: 'life_satisfaction', direction: 'positive' },
+] as const;
+
+const indexIndicator = z
+  .object({
+    /** `survey.<item_id>` or a commune_indicators code. */
+    code: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/),
+    dimension: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    direction: z.enum(['positive', 'negative']),
+    /** Fixed normalisation bounds of an objective indicator (a survey item uses its scale). */
+    min: z.number().optional(),
+    max: z.number().optional(),
+  })
+  .strict()
+  .refine((i) => (i.min === undefined) === (i.max === undefined) && (i.min === undefined || i.max! > i.min), 'min and max go together, max > min');
+
 export const configSchema = z
   .object({
     km: z
@@ -61,6 +91,18 @@ export const configSchema = z
       })
       .strict()
       .default({ min_respondents: 10, proportions: [{ item: 'life_satisfaction', at_least: 7 }] }),
+    index: z
+      .object({
+        indicators: z.array(indexIndicator).min(1).default(DEFAULT_INDEX_INDICATORS.map((i) => ({ ...i }))),
+        /** Dimension weights; a dimension not named weighs 1. */
+        weights: z.record(z.string(), z.number().positive()).default({}),
+        draws: z.int().min(10).max(100_000).default(1000),
+        seed: z.int().min(0).default(1),
+        /** A commune missing a whole dimension: no index (exclude) or the other dimensions re-weighted. */
+        missing: z.enum(['exclude', 'reweight']).default('exclude'),
+      })
+      .strict()
+      .default({ indicators: DEFAULT_INDEX_INDICATORS.map((i) => ({ ...i })), weights: {}, draws: 1000, seed: 1, missing: 'exclude' }),
   })
   .strict();
 

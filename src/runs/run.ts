@@ -23,6 +23,7 @@ import { martFiguresModel } from '../figures/mart-figures.ts';
 import type { IndicatorFamily } from '../indicators/family.ts';
 import { nearestFacilityModel } from '../indicators/nearest-facility.ts';
 import { surveyModel } from '../indicators/survey-estimates.ts';
+import { wellbeingModel } from '../indicators/wellbeing-index.ts';
 import { FAMILIES, suppressionGroups } from '../indicators/registry.ts';
 import { emptyQuarters } from '../loads/loads.ts';
 import { datasetsRead, loadSqlModels, MODELS_DIR, runModels, type Model, type ModelTiming, type SqlParam } from '../models/runner.ts';
@@ -51,7 +52,7 @@ export interface RunResult {
 export function allModels(o: { families?: readonly IndicatorFamily[]; modelsDir?: string; config?: Config } = {}): Model[] {
   const families = o.families ?? FAMILIES;
   const config = o.config ?? defaultConfig();
-  return [...loadSqlModels(o.modelsDir ?? MODELS_DIR), nearestFacilityModel, surveyModel(config), intFiguresModel(families), martFiguresModel(suppressionGroups(families))];
+  return [...loadSqlModels(o.modelsDir ?? MODELS_DIR), nearestFacilityModel, surveyModel(config), wellbeingModel(config), intFiguresModel(families), martFiguresModel(suppressionGroups(families))];
 }
 
 /** The SQL parameters of the models for a period and a configuration. */
@@ -180,6 +181,7 @@ async function collectWarnings(wh: Warehouse, config: Config): Promise<RunWarnin
     });
   }
   for (const w of await wh.all<RunWarning>('SELECT code, subject, message FROM int_survey_warnings ORDER BY code, subject')) out.push(w);
+  for (const w of await wh.all<RunWarning>('SELECT code, subject, message FROM int_wellbeing_warnings ORDER BY code, subject')) out.push(w);
   const noSupplierPos = await wh.scalar<number>(`SELECT count(DISTINCT siren) FROM mart_suppliers WHERE distance_km IS NULL`);
   if (noSupplierPos > 0) {
     out.push({ code: 'supplier_position', subject: null, message: `${noSupplierPos} supplier${noSupplierPos > 1 ? 's' : ''} without a position (theirs or their café's): not counted as local` });

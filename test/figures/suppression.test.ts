@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/runs/config.ts';
-import { Rng } from '../../src/demo/prng.ts';
+import { Rng } from '../../src/stats/prng.ts';
 import { figuresToJson } from '../../src/figures/export.ts';
 import { latestRun, runFigures } from '../../src/figures/store.ts';
 import { applySecondarySuppression, complementaryCells, type CafeGeography, type SuppressionCell } from '../../src/figures/suppression.ts';

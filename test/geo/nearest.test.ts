@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/demo/prng.ts';
+import { Rng } from '../../src/stats/prng.ts';
 import { FacilityIndex, bruteForceNearest, type FacilityPoint } from '../../src/geo/nearest.ts';
 import { findColumn, readCsv } from '../../src/io/csv.ts';
 import { requireSharedData } from '../helpers/shared-data.ts';

@@ -99,6 +99,7 @@ export const GOLDEN_SURVEY = [
 
 /** The golden network and its survey. */
 export async function ingestGoldenSurvey(wh: Warehouse): Promise<void> {
-  await ingest(wh, folder({ 'questionnaire.csv': GOLDEN_QUESTIONNAIRE, 'population.csv': GOLDEN_POPULATION }), '2023-Q1');
+  // and a share of the population far from proximity facilities, so that the default index has two dimensions
+  await ingest(wh, folder({ 'questionnaire.csv': GOLDEN_QUESTIONNAIRE, 'population.csv': GOLDEN_POPULATION, 'commune_indicators.csv': 'commune_insee,year,indicator,value\n51356,2021,access.far_proximity,12.5\n' }), '2023-Q1');
   await ingest(wh, folder({ 'survey.csv': GOLDEN_SURVEY }), '2023');
 }

@@ -30,8 +30,9 @@ describe('models', () => {
   it('the datasets a run records as its inputs are those its models read, found in their SQL', () => {
     // Expected: the list run.ts kept by hand until this test (git show 29f88a1:src/run.ts, MODEL_INPUTS),
     // checked against the FROM/JOIN clauses of models/staging/*.sql: sales, survey, candidates… enter no figure.
-    // Since method 1.2.0 the survey estimates read the survey, its questionnaire and the population margins.
-    expect(datasetsRead(allModels(), Object.keys(DATASETS))).toEqual(['cafes', 'commune_positions', 'events', 'facilities', 'participation', 'population', 'questionnaire', 'service_uses', 'staff', 'suppliers', 'survey']);
+    // Since method 1.2.0 the survey estimates read the survey, its questionnaire and the population
+    // margins, and the well-being index the commune indicators.
+    expect(datasetsRead(allModels(), Object.keys(DATASETS))).toEqual(['cafes', 'commune_indicators', 'commune_positions', 'events', 'facilities', 'participation', 'population', 'questionnaire', 'service_uses', 'staff', 'suppliers', 'survey']);
     // A new model reading the survey brings it in; a CTE named like a dataset, a column named like
     // one and a dataset named in a comment do not.
     const extra = model(
@@ -39,7 +40,7 @@ describe('models', () => {
       `-- reads candidates? no: only the survey
        WITH sales AS (SELECT 1 AS x) SELECT s.*, 1 AS events FROM "survey" s JOIN sales ON true`,
     );
-    expect(datasetsRead([...allModels().filter((m) => m.name !== 'fig_survey'), extra], Object.keys(DATASETS))).toEqual(['cafes', 'commune_positions', 'events', 'facilities', 'participation', 'service_uses', 'staff', 'suppliers', 'survey']);
+    expect(datasetsRead([...allModels().filter((m) => m.name !== 'fig_survey' && m.name !== 'fig_wellbeing'), extra], Object.keys(DATASETS))).toEqual(['cafes', 'commune_positions', 'events', 'facilities', 'participation', 'service_uses', 'staff', 'suppliers', 'survey']);
     expect(datasetsRead([extra], Object.keys(DATASETS))).toEqual(['survey']);
   });
 
@@ -96,7 +97,7 @@ describe('models', () => {
 
 describe('config', () => {
   it('validates the file and names the bad key', async () => {
-    const { loadConfig } = await import('../../src/runs/config.ts');
+    const { loadConfig, DEFAULT_INDEX_INDICATORS } = await import('../../src/runs/config.ts');
     const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tempDir } = await import('../helpers/warehouse.ts');
@@ -113,6 +114,8 @@ describe('config', () => {
       suppliers: { local_radius_km: 20 },
       disclosure: { min_cell: 5 },
       survey: { min_respondents: 10, proportions: [{ item: 'life_satisfaction', at_least: 7 }] },
+      index: { indicators: DEFAULT_INDEX_INDICATORS.map((i) => ({ ...i })), weights: {}, draws: 1000, seed: 1, missing: 'exclude' },
     });
+    expect(DEFAULT_INDEX_INDICATORS).toHaveLength(9);
   });
 });

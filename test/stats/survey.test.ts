@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/demo/prng.ts';
+import { Rng } from '../../src/stats/prng.ts';
 import { cronbachAlpha } from '../../src/stats/cronbach-alpha.ts';
 import { rake } from '../../src/stats/rake.ts';
 import { svyMean } from '../../src/stats/svy-mean.ts';

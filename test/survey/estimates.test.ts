@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AGE_BANDS } from '../../src/contract/datasets.ts';
 import { parsePeriod } from '../../src/core/period.ts';
 import type { Warehouse } from '../../src/db/warehouse.ts';
-import { Rng } from '../../src/demo/prng.ts';
+import { Rng } from '../../src/stats/prng.ts';
 import { runFigures } from '../../src/figures/store.ts';
 import type { Figure } from '../../src/figures/types.ts';
 import { mergeEmptyBands } from '../../src/indicators/survey-estimates.ts';
@@ -137,6 +137,40 @@ describe('survey estimates in a run', () => {
     expect(compared).toBe(6);
     // n: the answers to the item (life_satisfaction has missing answers)
     expect(fig('survey.life_satisfaction', '51356')!.n).toBe(kept.filter((p) => p.commune === '51356' && p.life !== null).length);
+  });
+
+  it('the well-being index: min–max scores on the questionnaire scales, dimensions, index and rank', async () => {
+    // A run whose index has two dimensions: life (life_satisfaction, 0–10) and trust (trust
+    // positive, distrust negative, 1–5). Expected from the run's own survey means by the formula.
+    const c = defaultConfig();
+    const config = { ...c, index: { ...c.index, draws: 200, indicators: [
+      { code: 'survey.life_satisfaction', dimension: 'life', direction: 'positive' as const },
+      { code: 'survey.trust', dimension: 'trust', direction: 'positive' as const },
+      { code: 'survey.distrust', dimension: 'trust', direction: 'negative' as const },
+    ] } };
+    const run = await runPeriod(wh, parsePeriod('2023'), { config });
+    const fs = await runFigures(wh, run.runId);
+    const at = (i: string, commune: string) => fs.find((f) => f.indicator === i && f.scope_id === commune);
+    const expected: Record<string, number> = {};
+    for (const commune of ['51356', '52448']) {
+      const life = (10 * (at('survey.life_satisfaction', commune)!.value! - 0)) / 10;
+      const trust = ((10 * (at('survey.trust', commune)!.value! - 1)) / 4 + (10 - (10 * (at('survey.distrust', commune)!.value! - 1)) / 4)) / 2;
+      expect(at('wellbeing.life', commune)!.value).toBeCloseTo(life, 12);
+      expect(at('wellbeing.trust', commune)!.value).toBeCloseTo(trust, 12);
+      expected[commune] = (life + trust) / 2;
+      const ix = at('wellbeing.index', commune)!;
+      expect(ix.value).toBeCloseTo(expected[commune]!, 12);
+      expect(ix).toMatchObject({ unit: 'score10', ci_level: 0.9 });
+      expect(ix.ci_low!).toBeLessThanOrEqual(ix.ci_high!);
+    }
+    // the suppressed commune (6 respondents) has no index
+    expect(at('wellbeing.index', '01001')).toBeUndefined();
+    // ranks: 1 for the higher index of the two
+    const first = expected['51356']! > expected['52448']! ? '51356' : '52448';
+    expect(at('wellbeing.rank', first)!.value).toBe(1);
+    // seeded: the same run again gives the same bands
+    const again = await runFigures(wh, (await runPeriod(wh, parsePeriod('2023'), { config })).runId);
+    expect(again.find((f) => f.indicator === 'wellbeing.index' && f.scope_id === first)!.ci_low).toBe(at('wellbeing.index', first)!.ci_low);
   });
 
   it('Cronbach’s alpha of the trust scale, distrust reversed, over every respondent', () => {

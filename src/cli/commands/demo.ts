@@ -50,6 +50,12 @@ export function registerDemo(program: Command): void {
           out(`Enquête 2023 — satisfaction de vie (0–10), moyenne pondérée et intervalle à 95 % (${survey.length} communes estimées; les plus interrogées) :`);
           for (const f of survey.slice(0, 3)) out(`  ${f.scope_label} (${f.scope_id}) : ${formatNumber(f.value, 2)} [${formatNumber(f.ci_low, 2)} ; ${formatNumber(f.ci_high, 2)}], ${f.n} réponses`);
           out(`  cafe-impact figures --period ${year} --indicator survey.life_satisfaction --scope commune   (toutes les communes)`);
+          const index = (await runFigures(wh, (await latestRun(wh, String(year))).run_id)).filter((f) => f.indicator === 'wellbeing.index' && f.value !== null);
+          if (index.length) {
+            const lo = index.reduce((a, b) => (b.value! < a.value! ? b : a));
+            const hi = index.reduce((a, b) => (b.value! > a.value! ? b : a));
+            out(`Indice de bien-être territorial (0–10, bande à 90 %) sur ${index.length} communes : de ${formatNumber(lo.value, 1)} [${formatNumber(lo.ci_low, 1)} ; ${formatNumber(lo.ci_high, 1)}] (${lo.scope_label}) à ${formatNumber(hi.value, 1)} [${formatNumber(hi.ci_low, 1)} ; ${formatNumber(hi.ci_high, 1)}] (${hi.scope_label})`);
+          }
           out();
         }
         out('The data is synthetic (see datasets/demo/README.md): the figures show the method, not the network.');

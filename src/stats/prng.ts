@@ -1,5 +1,5 @@
 /**
- * A small seeded pseudo-random generator (mulberry32) with the helpers the demo generator needs.
+ * A small seeded pseudo-random generator (mulberry32): the demo generator's and the index's Monte Carlo.
  * Deterministic across runs and platforms: only integer arithmetic and Math functions whose
  * results V8 computes identically everywhere. Never use Math.random or the clock in the demo.
  */
