@@ -45,5 +45,10 @@ export async function runDemo(wh: Warehouse, o: DemoOptions = {}): Promise<RunRe
     const report = await ingestFolder(wh, f.folder, { period: parsePeriod(f.period) });
     o.onIngest?.({ ...f, report });
   }
+  // objective indicators of the index: each commune's distance to the nearest bakery and post office
+  const [{ communeDistances }, { ingestImported }] = await Promise.all([import('../importers/distances.ts'), import('../importers/import.ts')]);
+  const yearPeriod = parsePeriod(String(year));
+  const report = await ingestImported(wh, await communeDistances(wh, yearPeriod), 'commune_indicators', 'distances', null, { period: yearPeriod, threshold: 0 });
+  o.onIngest?.({ folder: 'reference distances (derived from the warehouse)', period: String(year), report });
   return runPeriod(wh, parsePeriod(String(year)), { config: defaultConfig() });
 }

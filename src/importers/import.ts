@@ -35,8 +35,17 @@ export async function importReference(wh: Warehouse, kind: string, file: string,
   const importer = IMPORTERS[kind];
   if (!importer) throw new UserError(importErrors.unknownKind(kind, Object.keys(IMPORTERS)));
   const result = await importer.convert(file, o);
-  if (importer.dataset !== 'facilities') await dropPartsOfCommunes(wh, result);
-  const def = DATASETS[importer.dataset]!;
+  return ingestImported(wh, result, importer.dataset, kind, file, o);
+}
+
+/**
+ * Rows converted by an importer (or derived from the warehouse) ingested through the normal
+ * validated path: a normalized CSV of the dataset, the contract's checks, the load log (source:
+ * the official file), every reject placed on the source's line.
+ */
+export async function ingestImported(wh: Warehouse, result: ImportResult, dataset: string, kind: string, sourceFile: string | null, o: ImportRunOptions): Promise<ImportReport> {
+  if (dataset !== 'facilities') await dropPartsOfCommunes(wh, result);
+  const def = DATASETS[dataset]!;
   const cols = columnsOf(def.schema).map((c) => c.name);
   const work = mkdtempSync(join(tmpdir(), 'cafe-impact-import-'));
   const path = join(work, `${def.name}.csv`);
@@ -47,6 +56,8 @@ export async function importReference(wh: Warehouse, kind: string, file: string,
       if (!out.write(`${csvRow(cols.map((c) => r[c]))}\n`)) await new Promise<void>((res) => out.once('drain', () => res()));
     }
     await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
+    // derived rows (no official file): the normalized file is the source, hashed and archived
+    const file = sourceFile ?? path;
     const report = await ingestFiles(wh, [{ dataset: def, path, format: 'csv', source: file }], {
       period: o.period,
       dryRun: o.dryRun,

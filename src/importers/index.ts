@@ -8,6 +8,7 @@
  */
 import { convertBpe, DEFAULT_BPE_TYPES } from './bpe.ts';
 import { convertAccess } from './access.ts';
+import { convertCensus } from './census.ts';
 import { convertCommunes } from './communes.ts';
 import { convertFilosofi } from './filosofi.ts';
 import { convertGeoJson, DEFAULT_OSM_TAGS } from './geojson.ts';
@@ -63,6 +64,11 @@ export const IMPORTERS: Record<string, Importer> = {
     dataset: 'commune_positions',
     convert: convertCommunes,
   },
+  census: {
+    description: 'The communes file\'s census columns (population_<y>, menages_<y>, pop_15_64_<y>, chomeurs_15_64_<y>, actifs_15_64_<y>) → commune_indicators census.population, census.households…',
+    dataset: 'commune_indicators',
+    convert: convertCensus,
+  },
   access: {
     description: "INSEE share of the population far from facilities (pop_eloignee_equipements_<year>.csv: code_insee, pct_pop_eloignee_equip_<range>_<year>) → commune_indicators access.far_proximity / far_intermediate / far_major (%)",
     dataset: 'commune_indicators',
@@ -77,4 +83,4 @@ export const IMPORTERS: Record<string, Importer> = {
 
 export const IMPORTER_KINDS = Object.keys(IMPORTERS);
 
-export { convertAccess, convertBpe, convertCommunes, convertFilosofi, convertGeoJson, convertLaPoste };
+export { convertAccess, convertBpe, convertCensus, convertCommunes, convertFilosofi, convertGeoJson, convertLaPoste };

@@ -20,8 +20,10 @@ export const METHOD_VERSION = '1.2.0';
 
 /**
  * The shipped well-being index: the questionnaire's items by dimension (survey items take their
- * questionnaire's scale as bounds) and INSEE's share of the population far from proximity
- * facilities (fixed bounds 0–100 %, recorded with the run). METHODOLOGY.md, section 14.
+ * questionnaire's scale as bounds), INSEE's share of the population far from proximity
+ * facilities (fixed bounds 0–100 %) and the distances from the commune's centre to the nearest
+ * bakery and post office (`reference distances`, 0–30 km), bounds recorded with the run.
+ * METHODOLOGY.md, section 14.
  */
 export const DEFAULT_INDEX_INDICATORS = [
   { code: 'survey.trust_people', dimension: 'trust', direction: 'positive' },
@@ -31,6 +33,8 @@ export const DEFAULT_INDEX_INDICATORS = [
   { code: 'survey.services_access', dimension: 'access_to_services', direction: 'positive' },
   { code: 'survey.meeting_place', dimension: 'access_to_services', direction: 'positive' },
   { code: 'access.far_proximity', dimension: 'access_to_services', direction: 'negative', min: 0, max: 100 },
+  { code: 'distance.bread_km', dimension: 'access_to_services', direction: 'negative', min: 0, max: 30 },
+  { code: 'distance.post_km', dimension: 'access_to_services', direction: 'negative', min: 0, max: 30 },
   { code: 'survey.local_pride', dimension: 'local_pride', direction: 'positive' },
   { code: 'survey.life_satisfaction', dimension: 'life_satisfaction', direction: 'positive' },
 ] as const;

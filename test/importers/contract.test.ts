@@ -21,9 +21,9 @@ function contractProblems(r: ImportResult): string[] {
 }
 
 describe('IMPORTERS', () => {
-  it('lists the six kinds with their dataset', () => {
+  it('lists the seven kinds with their dataset', () => {
     expect(Object.fromEntries(Object.entries(IMPORTERS).map(([k, v]) => [k, v.dataset]))).toEqual({
-      bpe: 'facilities', laposte: 'facilities', geojson: 'facilities', communes: 'commune_positions', access: 'commune_indicators', filosofi: 'commune_indicators',
+      bpe: 'facilities', laposte: 'facilities', geojson: 'facilities', communes: 'commune_positions', census: 'commune_indicators', access: 'commune_indicators', filosofi: 'commune_indicators',
     });
     expect(DEFAULT_SERVICE_TYPES.bpe).toEqual({ bread: ['B207', 'B203'], cash: [], post: ['A206', 'A207', 'A208'] });
   });
@@ -34,6 +34,7 @@ describe('IMPORTERS', () => {
     ['communes', 'communes/communes_france_2024.csv'],
     ['filosofi', 'indicators/filosofi_2021_communes.csv'],
     ['access', 'indicators/pop_eloignee_equipements_2021.csv'],
+    ['census', 'communes/communes_france_2024.csv'],
   ];
   for (const [kind, rel] of samples) {
     const sample = requireSharedData(rel);

@@ -116,6 +116,6 @@ describe('config', () => {
       survey: { min_respondents: 10, proportions: [{ item: 'life_satisfaction', at_least: 7 }] },
       index: { indicators: DEFAULT_INDEX_INDICATORS.map((i) => ({ ...i })), weights: {}, draws: 1000, seed: 1, missing: 'exclude' },
     });
-    expect(DEFAULT_INDEX_INDICATORS).toHaveLength(9);
+    expect(DEFAULT_INDEX_INDICATORS).toHaveLength(11);
   });
 });

@@ -28,6 +28,24 @@ export function registerReference(program: Command): void {
       out(`Default facility types per service: ${JSON.stringify(DEFAULT_SERVICE_TYPES, null, 2)}`);
     });
   ref
+    .command('distances')
+    .description("derive, per commune, the distance from its centroid to the nearest facility of each service (commune_indicators distance.<service>_km), from the warehouse's own positions and facilities")
+    .requiredOption('--period <period>', 'positions and facilities as valid at the end of this period; the year of the values')
+    .option('--dry-run', 'compute and validate without loading')
+    .option('--json', 'machine-readable summary')
+    .action(async (o: { period: string; dryRun?: boolean; json?: boolean }, cmd: Command) => {
+      const period = parsePeriod(o.period);
+      const [{ ingestImported }, { communeDistances }, { defaultConfig }] = await Promise.all([import('../../importers/import.ts'), import('../../importers/distances.ts'), import('../../runs/config.ts')]);
+      await withWarehouse(cmd, async (wh) => {
+        const rows = await communeDistances(wh, period, { earthRadiusKm: defaultConfig().km.earth_radius_km });
+        const r = await ingestImported(wh, rows, 'commune_indicators', 'distances', null, { period, dryRun: o.dryRun, threshold: 0 });
+        if (o.json) return out(JSON.stringify({ ...jsonSummary(r), kind: r.kind }, null, 2));
+        printIngest(r);
+        out();
+        out(printable(r.message));
+      });
+    });
+  ref
     .command('import')
     .description('convert an official file and load it (validated, versioned, logged)')
     .argument('<kind>', 'bpe, laposte, geojson, communes or filosofi (`cafe-impact reference kinds`)')
