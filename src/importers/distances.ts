@@ -6,12 +6,13 @@
  * Loaded through the normal validated path like an imported file (`reference distances`).
  */
 import type { Period } from '../core/period.ts';
+import { validOnSql } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { FacilityIndex } from '../geo/nearest.ts';
 import { newResult, type ImportResult } from './types.ts';
 
 export async function communeDistances(wh: Warehouse, period: Period, o: { earthRadiusKm?: number } = {}): Promise<ImportResult> {
-  const valid = `(_valid_from IS NULL OR _valid_from <= DATE '${period.last}') AND (_valid_to IS NULL OR DATE '${period.last}' < _valid_to)`;
+  const valid = validOnSql(period.last);
   const communes = await wh.all<{ commune_insee: string; lat: number; lon: number }>(`SELECT commune_insee, lat, lon FROM commune_positions WHERE ${valid} ORDER BY commune_insee`);
   const facilities = await wh.all<{ id: string; service: string; lat: number; lon: number }>(`SELECT facility_id AS id, service, lat, lon FROM facilities WHERE ${valid}`);
   const index = new FacilityIndex(facilities);

@@ -18,7 +18,9 @@
  * suppressed (int_figures, the family's `respondents` rule, on the `people` column).
  */
 import { AGE_BANDS } from '../contract/datasets.ts';
+import { validOnSql } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
+import { writeFiguresTable, writeWarnings, type FigureRow, type ModelWarning } from './figures-table.ts';
 import type { TsModel } from '../models/runner.ts';
 import type { Config } from '../runs/config.ts';
 import { cronbachAlpha } from '../stats/cronbach-alpha.ts';
@@ -43,25 +45,8 @@ interface Item {
   dimension: string;
 }
 
-export interface SurveyRow {
-  indicator: string;
-  scope: 'commune' | 'network';
-  scope_id: string | null;
-  scope_label: string | null;
-  value: number | null;
-  people: number;
-  ci_low: number | null;
-  ci_high: number | null;
-  se: number | null;
-  n: number | null;
-  ci_level: number | null;
-}
-
-export interface SurveyWarning {
-  code: string;
-  subject: string | null;
-  message: string;
-}
+export type SurveyRow = FigureRow & { scope: 'commune' | 'network'; people: number };
+export type SurveyWarning = ModelWarning;
 
 /** Merges empty age bands into their neighbour: the band index each band's units and margin go to. */
 export function mergeEmptyBands(population: number[], respondents: number[]): { target: number[]; merged: string[] } {
@@ -107,7 +92,7 @@ export function surveyModel(config: Config): TsModel {
       const start = (params.start as { date: string }).date;
       const end = (params.end as { date: string }).date;
       const last = (params.last as { date: string }).date;
-      const valid = `(_valid_from IS NULL OR _valid_from <= DATE '${last}') AND (_valid_to IS NULL OR DATE '${last}' < _valid_to)`;
+      const valid = validOnSql(last);
       const respondents = await wh.all<Respondent>(
         `SELECT respondent_key, wave_date::VARCHAR AS wave_date, commune_insee, sex, age_band FROM survey
          WHERE wave_date >= DATE '${start}' AND wave_date < DATE '${end}' ORDER BY commune_insee, respondent_key, wave_date`,
@@ -120,34 +105,12 @@ export function surveyModel(config: Config): TsModel {
       const lastWaveYear = respondents.reduce((y, r) => Math.max(y, Number(r.wave_date.slice(0, 4))), 0);
       const population = await wh.all<{ commune_insee: string; year: number; sex: string; age_band: string; population: number }>(
         `SELECT p.commune_insee, p.year, p.sex, p.age_band, p.population FROM population p
-         WHERE ${valid} AND p.year = (SELECT max(q.year) FROM population q WHERE q.commune_insee = p.commune_insee AND q.year <= ${lastWaveYear} AND ${valid.replaceAll('_valid', 'q._valid')})`,
+         WHERE ${valid} AND p.year = (SELECT max(q.year) FROM population q WHERE q.commune_insee = p.commune_insee AND q.year <= ${lastWaveYear} AND ${validOnSql(last, 'q')})`,
       );
       const names = new Map((await wh.all<{ code: string; name: string }>('SELECT code, name FROM ref_communes')).map((r) => [r.code, r.name]));
       const { rows, warnings } = surveyEstimates({ respondents, items, answers, population, names, config });
-      await wh.run(`CREATE OR REPLACE TABLE fig_survey (indicator VARCHAR, scope VARCHAR, scope_id VARCHAR, scope_label VARCHAR, value DOUBLE, people BIGINT,
-        ci_low DOUBLE, ci_high DOUBLE, se DOUBLE, n BIGINT, ci_level DOUBLE);
-        CREATE OR REPLACE TABLE int_survey_warnings (code VARCHAR, subject VARCHAR, message VARCHAR)`);
-      const app = await wh.conn.createAppender('fig_survey');
-      const num = (v: number | null) => (v === null ? app.appendNull() : app.appendDouble(v));
-      const int = (v: number | null) => (v === null ? app.appendNull() : app.appendBigInt(BigInt(v)));
-      for (const r of rows) {
-        app.appendVarchar(r.indicator);
-        app.appendVarchar(r.scope);
-        if (r.scope_id === null) app.appendNull();
-        else app.appendVarchar(r.scope_id);
-        if (r.scope_label === null) app.appendNull();
-        else app.appendVarchar(r.scope_label);
-        num(r.value);
-        int(r.people);
-        num(r.ci_low);
-        num(r.ci_high);
-        num(r.se);
-        int(r.n);
-        num(r.ci_level);
-        app.endRow();
-      }
-      app.closeSync();
-      for (const w of warnings) await wh.run('INSERT INTO int_survey_warnings VALUES ($1, $2, $3)', [w.code, w.subject, w.message]);
+      await writeFiguresTable(wh, 'fig_survey', rows);
+      await writeWarnings(wh, 'int_survey_warnings', warnings);
     },
   };
 }

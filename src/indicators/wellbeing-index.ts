@@ -8,7 +8,9 @@
  *   - commune_indicators values (latest year ≤ the period's), with the config's fixed bounds.
  * Seed and draws are the config's, recorded with the run like every parameter.
  */
+import { validOnSql } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
+import { writeFiguresTable, writeWarnings, type FigureRow, type ModelWarning } from './figures-table.ts';
 import type { TsModel } from '../models/runner.ts';
 import type { Config } from '../runs/config.ts';
 import { compositeIndex, type IndexIndicator, type IndexUnitValue } from '../stats/composite-index.ts';
@@ -30,11 +32,11 @@ export function wellbeingModel(config: Config): TsModel {
     async build(wh: Warehouse, params) {
       const last = (params.last as { date: string }).date;
       const year = Number(last.slice(0, 4));
-      const valid = `(_valid_from IS NULL OR _valid_from <= DATE '${last}') AND (_valid_to IS NULL OR DATE '${last}' < _valid_to)`;
+      const valid = validOnSql(last);
       const scales = new Map((await wh.all<{ item_id: string; scale_min: number; scale_max: number }>(`SELECT item_id, scale_min, scale_max FROM questionnaire WHERE ${valid}`)).map((q) => [`survey.${q.item_id}`, q]));
       const minResp = config.survey.min_respondents;
       const indicators: IndexIndicator[] = [];
-      const warnings: { code: string; subject: string | null; message: string }[] = [];
+      const warnings: ModelWarning[] = [];
       for (const i of config.index.indicators) {
         const q = scales.get(i.code);
         if (i.code.startsWith('survey.')) {
@@ -72,26 +74,9 @@ export function wellbeingModel(config: Config): TsModel {
         for (const r of rows) if (data.has(r.commune_insee)) put(r.commune_insee, r.indicator, { value: Number(r.value) });
       }
       const results = indicators.length && data.size ? compositeIndex(indicators, data, { weights: config.index.weights, missing: config.index.missing, draws: config.index.draws, seed: config.index.seed }) : [];
-      await wh.run(`CREATE OR REPLACE TABLE fig_wellbeing (indicator VARCHAR, scope VARCHAR, scope_id VARCHAR, scope_label VARCHAR, value DOUBLE, people BIGINT,
-        ci_low DOUBLE, ci_high DOUBLE, se DOUBLE, n BIGINT, ci_level DOUBLE);
-        CREATE OR REPLACE TABLE int_wellbeing_warnings (code VARCHAR, subject VARCHAR, message VARCHAR)`);
-      const app = await wh.conn.createAppender('fig_wellbeing');
-      const row = (indicator: string, commune: string, v: { value: number; low: number; high: number }) => {
-        app.appendVarchar(indicator);
-        app.appendVarchar('commune');
-        app.appendVarchar(commune);
-        const label = names.get(commune);
-        if (label === null || label === undefined) app.appendNull();
-        else app.appendVarchar(label);
-        app.appendDouble(v.value);
-        app.appendNull(); // people: not a count of people
-        app.appendDouble(v.low);
-        app.appendDouble(v.high);
-        app.appendNull();
-        app.appendNull();
-        app.appendDouble(0.9);
-        app.endRow();
-      };
+      const out: FigureRow[] = [];
+      const row = (indicator: string, commune: string, v: { value: number; low: number; high: number }) =>
+        out.push({ indicator, scope: 'commune', scope_id: commune, scope_label: names.get(commune) ?? null, value: v.value, people: null, ci_low: v.low, ci_high: v.high, se: null, n: null, ci_level: 0.9 });
       let noIndex = 0;
       for (const r of results) {
         for (const [d, v] of Object.entries(r.dimensions)) row(`wellbeing.${d}`, r.unit, v);
@@ -99,9 +84,9 @@ export function wellbeingModel(config: Config): TsModel {
         else noIndex++;
         if (r.rank) row('wellbeing.rank', r.unit, r.rank);
       }
-      app.closeSync();
       if (noIndex) warnings.push({ code: 'index_missing_dimension', subject: null, message: `${noIndex} commune${noIndex > 1 ? 's' : ''} with survey estimates miss a whole dimension of the index: no index for them (index.missing = reweight would re-weight the others)` });
-      for (const w of warnings) await wh.run('INSERT INTO int_wellbeing_warnings VALUES ($1, $2, $3)', [w.code, w.subject, w.message]);
+      await writeFiguresTable(wh, 'fig_wellbeing', out);
+      await writeWarnings(wh, 'int_wellbeing_warnings', warnings);
     },
   };
 }

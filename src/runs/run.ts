@@ -14,7 +14,7 @@ import { type Config, defaultConfig, METHOD_VERSION } from './config.ts';
 import { columnsOf } from '../contract/columns.ts';
 import { DATASETS } from '../contract/datasets.ts';
 import { inPeriodSql } from '../ingest/write.ts';
-import { ident } from '../db/sql.ts';
+import { ident, validOnSql } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { EXIT, UserError } from '../core/errors.ts';
 import { runErrors } from '../core/messages.ts';
@@ -22,6 +22,7 @@ import { intFiguresModel } from '../figures/int-figures.ts';
 import { martFiguresModel } from '../figures/mart-figures.ts';
 import type { IndicatorFamily } from '../indicators/family.ts';
 import { nearestFacilityModel } from '../indicators/nearest-facility.ts';
+import { MODEL_WARNING_TABLES } from '../indicators/figures-table.ts';
 import { surveyModel } from '../indicators/survey-estimates.ts';
 import { wellbeingModel } from '../indicators/wellbeing-index.ts';
 import { FAMILIES, suppressionGroups } from '../indicators/registry.ts';
@@ -180,8 +181,7 @@ async function collectWarnings(wh: Warehouse, config: Config): Promise<RunWarnin
       message: `café ${r.cafe_id}: nearest ${r.service} alternative ${r.facility_id} is ${r.distance_km.toFixed(1)} km away (over ${config.km.far_warning_km} km): check the facilities file covers the area`,
     });
   }
-  for (const w of await wh.all<RunWarning>('SELECT code, subject, message FROM int_survey_warnings ORDER BY code, subject')) out.push(w);
-  for (const w of await wh.all<RunWarning>('SELECT code, subject, message FROM int_wellbeing_warnings ORDER BY code, subject')) out.push(w);
+  for (const t of MODEL_WARNING_TABLES) for (const w of await wh.all<RunWarning>(`SELECT code, subject, message FROM ${t} ORDER BY code, subject`)) out.push(w);
   const noSupplierPos = await wh.scalar<number>(`SELECT count(DISTINCT siren) FROM mart_suppliers WHERE distance_km IS NULL`);
   if (noSupplierPos > 0) {
     out.push({ code: 'supplier_position', subject: null, message: `${noSupplierPos} supplier${noSupplierPos > 1 ? 's' : ''} without a position (theirs or their café's): not counted as local` });
@@ -202,7 +202,7 @@ export async function runInputs(wh: Warehouse, p: Period, datasets: string[]): P
       parts.push(`SELECT DISTINCT '${def.name}' AS dataset, _load FROM ${t} WHERE ${inPeriodSql(def, columnsOf(def.schema), p)}`);
     } else {
       parts.push(
-        `SELECT DISTINCT '${def.name}' AS dataset, _load FROM ${t} WHERE (_valid_from IS NULL OR _valid_from <= DATE '${p.last}') AND (_valid_to IS NULL OR DATE '${p.last}' < _valid_to)`,
+        `SELECT DISTINCT '${def.name}' AS dataset, _load FROM ${t} WHERE ${validOnSql(p.last)}`,
       );
     }
   }
