@@ -1,15 +1,13 @@
 /** Plain-text tables and numbers for people reading a terminal. */
 import type { Lang } from '../core/vocabulary.ts';
+import { formatPlain } from '../format/locale.ts';
 
-const formats = new Map<Lang, Intl.NumberFormat>();
-
-/** A number for a terminal, in the reader's language (English by default: the operational messages are English). */
+/**
+ * A number for a terminal, in the reader's language (src/format/locale.ts); English by default
+ * for the operational commands (ingest, status, rejects), whose messages are English.
+ */
 export function num(n: number | bigint | null | undefined, lang: Lang = 'en'): string {
-  if (n === null || n === undefined) return '';
-  let f = formats.get(lang);
-  if (!f) formats.set(lang, (f = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 3 })));
-  // French: a plain space between thousands (see src/format/locale.ts)
-  return f.format(n).replace(/[\u202F\u00A0]/g, ' ');
+  return formatPlain(n, lang);
 }
 
 /** A left-aligned text table; columns holding numbers are right-aligned, written in `lang`. */

@@ -56,6 +56,23 @@ export function formatNumber(value: number | bigint | null | undefined, decimals
   return /^-0([.,]0*)?$/.test(s) ? s.slice(1) : s;
 }
 
+/**
+ * A number whose decimals are its own (counts, distances in a table): up to `maxDecimals`, none
+ * shown when it is whole: "34 000", "11,12" / "34,000", "11.12".
+ */
+export function formatPlain(value: number | bigint | null | undefined, lang: Lang = 'fr', maxDecimals = 3): string {
+  if (value === null || value === undefined) return '';
+  const n = Number(value);
+  if (!Number.isFinite(n)) return String(value);
+  const key = `plain${lang}${maxDecimals}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: maxDecimals, roundingMode: 'halfExpand' } as Intl.NumberFormatOptions);
+    numberFormats.set(key, f);
+  }
+  return f.format(n).replace(/[\u202F\u00A0]/g, ' ');
+}
+
 /** The value a cell shows, as a number: rounded half-up at `decimals` like `formatNumber`. */
 export function roundHalfUp(value: number, decimals: number): number {
   const r = Number(numberFormat('en', decimals, false).format(value));
