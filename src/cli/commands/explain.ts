@@ -28,7 +28,12 @@ export function registerExplain(program: Command): void {
         out();
         out(d.definition[o.lang]);
         out(`${fr ? 'Formule : ' : 'Formula: '}${d.formula[o.lang]}`);
-        const value = !f ? (fr ? '(non calculée : voir les avertissements ci-dessous)' : '(not computed: see the warnings below)') : f.suppressed ? SUPPRESSED[o.lang] : `${f.value} ${f.unit} (≈ ${formatValue(f.value, f.unit, o.lang)})`;
+        const none = 'figures' in x.breakdown && x.breakdown.figures.length === 0;
+        const value = f
+          ? f.suppressed ? SUPPRESSED[o.lang] : `${f.value} ${f.unit} (≈ ${formatValue(f.value, f.unit, o.lang)})`
+          : !d.scopes.includes('network') && !none
+            ? fr ? `publiée par ${d.scopes.map((s) => scopeName(s, 'fr').toLowerCase()).join(', ')} : voir le détail ci-dessous` : `published by ${d.scopes.join(', ')}: see the breakdown below`
+            : fr ? '(non calculée dans ce calcul : voir les avertissements ci-dessous)' : '(not computed in this run: see the warnings below)';
         out(`${fr ? 'Valeur' : 'Value'}${fr ? ' : ' : ': '}${value}`);
         out(`${fr ? 'Paramètres' : 'Parameters'}${fr ? ' : ' : ': '}${printable(JSON.stringify(x.run.parameters))}`);
         out();
