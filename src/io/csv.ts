@@ -183,6 +183,16 @@ function parseRecords(text: string, pos: number, line: number, delim: number, fi
 export function splitRecords(text: string, delimiter: string, max = Infinity): string[][] {
   const out: CsvRecord[] = [];
   const d = delimiter.charCodeAt(0);
+  if (Number.isFinite(max)) {
+    // Only the head is needed (a sniffed sample): parse up to the max-th line break, and read the
+    // record it cuts, if any, as open at the end (never more than `max` records either way).
+    let cut = -1;
+    for (let k = 0; k < max; k++) {
+      cut = text.indexOf('\n', cut + 1);
+      if (cut === -1) break;
+    }
+    if (cut !== -1 && cut + 1 < text.length) text = text.slice(0, cut + 1);
+  }
   const { pos } = parseRecords(text, 0, 1, d, false, '<text>', out);
   if (pos < text.length) {
     const rest = text.slice(pos);

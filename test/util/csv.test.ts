@@ -37,6 +37,9 @@ describe('splitRecords (the one tokenizer: sniffed heads, rejected lines)', () =
     expect(splitRecords('C1,"Bar du port,12', ',')).toEqual([['C1', 'Bar du port,12']]);
     expect(splitRecords('a,b\nc,"cut\nhead', ',')).toEqual([['a', 'b'], ['c', 'cut\nhead']]);
     expect(splitRecords('last,line', ',')).toEqual([['last', 'line']]); // no line break at the end
+    // with max, only the head is parsed: at most max records, a record the cut leaves open read as closed
+    expect(splitRecords('a,b\n"x\ny",z\nc,d\n', ',', 2)).toEqual([['a', 'b'], ['x\n']]);
+    expect(splitRecords('a,b\nc,d\ne,f', ',', 5)).toEqual([['a', 'b'], ['c', 'd'], ['e', 'f']]);
   });
 });
 
