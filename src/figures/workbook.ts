@@ -22,7 +22,7 @@ import { figureErrors } from '../core/messages.ts';
 import { decimalsOf, formatDate, formatPeriod, formatValue, roundHalfUp, SUPPRESSED, unitName, type Lang } from '../format/locale.ts';
 import { scopeLabel, scopeName } from '../format/labels.ts';
 import type { IndicatorFamily } from '../indicators/family.ts';
-import { FAMILIES, headlineIndicators, indicatorDef, indicatorsOf } from '../indicators/registry.ts';
+import { FAMILIES, headlineIndicators, indicatorDef } from '../indicators/registry.ts';
 import { canonicalParameters, cleanInputs, neutraliseFormula, sortFigures } from './export.ts';
 import type { Figure, RunProvenance } from './types.ts';
 
@@ -92,7 +92,6 @@ export async function figuresToWorkbook(
 ): Promise<Buffer> {
   const lang = opts.lang ?? 'fr';
   const families = opts.families ?? FAMILIES;
-  const indicators = indicatorsOf(families);
   const rows = sortFigures(figures, run);
   const runDate = new Date(run.started_at);
   if (Number.isNaN(runDate.getTime())) throw new UserError(figureErrors.badRunStart(run.started_at));
@@ -138,9 +137,7 @@ export async function figuresToWorkbook(
   printSetup(ss, 4);
 
   // --- One sheet per family
-  void indicators;
   const defs = new Map(rows.map((f) => [f.indicator, indicatorDef(f.indicator, families)]));
-  const familyOf = { get: (id: string) => defs.get(id) };
   const groups: { name: string; figures: Figure[]; uncertainty: boolean }[] = families.map((fam) => ({ name: fam.label[lang], figures: rows.filter((f) => defs.get(f.indicator)?.family === fam), uncertainty: fam.uncertainty === true }));
   const others = rows.filter((f) => !defs.get(f.indicator));
   if (others.length) groups.push({ name: T.other[lang], figures: others, uncertainty: others.some((f) => f.se !== null || f.ci_low !== null) });
@@ -153,7 +150,7 @@ export async function figuresToWorkbook(
     const header = [...T.familyHeader[lang], ...(g.uncertainty ? T.uncertaintyHeader[lang] : [])];
     ws.addRow([...header]).font = bold;
     for (const f of g.figures) {
-      const d = familyOf.get(f.indicator);
+      const d = defs.get(f.indicator);
       const shown = f.suppressed || f.value === null;
       const dec = decimalsOf(f.unit);
       const row = ws.addRow([

@@ -11,13 +11,11 @@
  * Empty cells (no value for the commune) become null, never 0. The department and region totals
  * at the end of the file (codes "1.0" … "94.0", "2A", "2B") are skipped.
  */
-import { UserError } from '../core/errors.ts';
-import { importErrors } from '../core/messages.ts';
 import { requireColumn, withCsv, type CsvInput } from '../io/csv.ts';
-import { communeColumnsFromCsv, type FilosofiColumn } from './filosofi.ts';
+import { communeColumnsFromCsv, yearColumns } from './filosofi.ts';
 import type { ImportOptions, ImportResult } from './types.ts';
 
-const RANGES: Record<string, string> = { proximite: 'proximity', intermediaires: 'intermediate', superieurs: 'major' };
+const RANGES: Record<string, string> = { proximite: 'far_proximity', intermediaires: 'far_intermediate', superieurs: 'far_major' };
 
 export async function convertAccess(file: string, opts: ImportOptions = {}): Promise<ImportResult> {
   return withCsv(file, (csv) => accessFromCsv(csv, opts));
@@ -25,12 +23,7 @@ export async function convertAccess(file: string, opts: ImportOptions = {}): Pro
 
 export async function accessFromCsv(table: CsvInput, opts: ImportOptions = {}): Promise<ImportResult> {
   const cCode = requireColumn(table, 'commune code', 'code_insee', 'CODGEO', 'COM');
-  const columns: FilosofiColumn[] = [];
-  table.header.forEach((column, index) => {
-    const m = /^pct_pop_eloignee_equip_([a-z]+)_(\d{4})$/.exec(column);
-    if (m && RANGES[m[1]!]) columns.push({ index, column, indicator: `access.far_${RANGES[m[1]!]}`, year: Number(m[2]) });
-  });
-  if (columns.length === 0) throw new UserError(importErrors.filosofiNoIndicators(table.file, table.header[cCode]));
+  const columns = yearColumns(table, cCode, /^pct_pop_eloignee_equip_([a-z]+)_(\d{4})$/, RANGES, 'access');
   // The file ends with department and region totals, their codes written as decimals ("1.0" Ain,
   // "84.0" Auvergne-Rhône-Alpes) but for Corsica's departments ("2A", "2B").
   return communeColumnsFromCsv(table, cCode, columns, opts.year ?? columns[0]!.year!, (code) => (/^(\d{1,3}\.0|2[AB])$/.test(code) ? 'a department or region total, not a commune' : null));

@@ -10,10 +10,8 @@
  *
  * Municipal arrondissements (Paris, Lyon, Marseille) are kept like communes; empty cells null.
  */
-import { UserError } from '../core/errors.ts';
-import { importErrors } from '../core/messages.ts';
 import { requireColumn, withCsv, type CsvInput } from '../io/csv.ts';
-import { communeColumnsFromCsv, type FilosofiColumn } from './filosofi.ts';
+import { communeColumnsFromCsv, yearColumns } from './filosofi.ts';
 import type { ImportOptions, ImportResult } from './types.ts';
 
 const NAMES: Record<string, string> = { population: 'population', menages: 'households', pop_15_64: 'pop_15_64', chomeurs_15_64: 'unemployed_15_64', actifs_15_64: 'active_15_64' };
@@ -24,11 +22,6 @@ export async function convertCensus(file: string, opts: ImportOptions = {}): Pro
 
 export async function censusFromCsv(table: CsvInput, opts: ImportOptions = {}): Promise<ImportResult> {
   const cCode = requireColumn(table, 'commune code', 'code_insee', 'codgeo', 'com');
-  const columns: FilosofiColumn[] = [];
-  table.header.forEach((column, index) => {
-    const m = /^([a-z_0-9]+?)_(\d{4})$/.exec(column);
-    if (m && NAMES[m[1]!]) columns.push({ index, column, indicator: `census.${NAMES[m[1]!]}`, year: Number(m[2]) });
-  });
-  if (columns.length === 0) throw new UserError(importErrors.filosofiNoIndicators(table.file, table.header[cCode]));
+  const columns = yearColumns(table, cCode, /^([a-z_0-9]+?)_(\d{4})$/, NAMES, 'census');
   return communeColumnsFromCsv(table, cCode, columns, opts.year ?? columns[0]!.year!);
 }

@@ -60,6 +60,21 @@ export async function filosofiFromCsv(table: CsvInput, opts: ImportOptions = {})
 }
 
 /**
+ * The indicator columns of a table whose columns are named `<name>_<year>`: `pattern` captures
+ * the name and the year, `names` maps a known name to the indicator's (`<prefix>.<name>`); the
+ * other columns are not indicators. None at all: the file is refused, naming its code column.
+ */
+export function yearColumns(table: Pick<CsvInput, 'file' | 'header'>, codeIndex: number, pattern: RegExp, names: Record<string, string>, prefix: string): FilosofiColumn[] {
+  const columns: FilosofiColumn[] = [];
+  table.header.forEach((column, index) => {
+    const m = pattern.exec(column);
+    if (m && names[m[1]!]) columns.push({ index, column, indicator: `${prefix}.${names[m[1]!]}`, year: Number(m[2]) });
+  });
+  if (columns.length === 0) throw new UserError(importErrors.filosofiNoIndicators(table.file, table.header[codeIndex]));
+  return columns;
+}
+
+/**
  * The rows of an INSEE table with one line per commune and one column per indicator (Filosofi,
  * the shares of population far from facilities…): one commune_indicators row per commune ×
  * column, missing markers (s, nd, empty…) as null, never 0.

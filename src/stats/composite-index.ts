@@ -60,34 +60,32 @@ export function minMaxScore(x: number, min: number, max: number, direction: 'pos
   return direction === 'negative' ? 10 - s : s;
 }
 
-/** Percentile-rank scores (0–10) of values: mid-ranks (ties averaged) over n, direction-aware. */
-export function percentileRankScores(values: readonly number[], direction: 'positive' | 'negative'): number[] {
+/** 0-based mid-ranks of values in ascending order, ties averaged: [3, 9, 3, 1] → [1.5, 3, 1.5, 0]. */
+export function midRanks(values: readonly number[]): number[] {
   const n = values.length;
-  if (n === 1) return [5];
   const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
   const out = new Array<number>(n);
   for (let i = 0; i < n; ) {
     let j = i;
     while (j + 1 < n && order[j + 1]![0] === order[i]![0]) j++;
-    const mid = (i + j) / 2; // 0-based mid-rank
-    for (let k = i; k <= j; k++) out[order[k]![1]] = (10 * mid) / (n - 1);
+    for (let k = i; k <= j; k++) out[order[k]![1]] = (i + j) / 2;
     i = j + 1;
   }
+  return out;
+}
+
+/** Percentile-rank scores (0–10) of values: mid-ranks (ties averaged) over n − 1, direction-aware. */
+export function percentileRankScores(values: readonly number[], direction: 'positive' | 'negative'): number[] {
+  const n = values.length;
+  if (n === 1) return [5];
+  const out = midRanks(values).map((r) => (10 * r) / (n - 1));
   return direction === 'negative' ? out.map((s) => 10 - s) : out;
 }
 
 /** Ranks, 1 = highest, ties averaged. */
 export function ranksDescending(values: readonly number[]): number[] {
   const n = values.length;
-  const order = values.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j + 1 < n && order[j + 1]![0] === order[i]![0]) j++;
-    for (let k = i; k <= j; k++) out[order[k]![1]] = (i + j) / 2 + 1;
-    i = j + 1;
-  }
-  return out;
+  return midRanks(values).map((r) => n - r);
 }
 
 /** The p-th percentile (type 7, as R's quantile default and numpy's: linear between order statistics). */

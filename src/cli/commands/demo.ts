@@ -41,16 +41,17 @@ export function registerDemo(program: Command): void {
         out();
         await printHeadline(wh, String(year));
         out();
-        const { latestRun, runFigures } = await import('../../figures/store.ts');
+        const { runFigures } = await import('../../figures/store.ts');
         const { formatNumber } = await import('../../format/locale.ts');
-        const survey = (await runFigures(wh, (await latestRun(wh, String(year))).run_id))
+        const figures = await runFigures(wh, run.runId);
+        const survey = figures
           .filter((f) => f.indicator === 'survey.life_satisfaction' && f.scope === 'commune' && !f.suppressed && f.value !== null)
           .sort((a, b) => (b.n ?? 0) - (a.n ?? 0) || (a.scope_id! < b.scope_id! ? -1 : 1));
         if (survey.length) {
           out(`Enquête 2023 — satisfaction de vie (0–10), moyenne pondérée et intervalle à 95 % (${survey.length} communes estimées; les plus interrogées) :`);
           for (const f of survey.slice(0, 3)) out(`  ${f.scope_label} (${f.scope_id}) : ${formatNumber(f.value, 2)} [${formatNumber(f.ci_low, 2)} ; ${formatNumber(f.ci_high, 2)}], ${f.n} réponses`);
           out(`  cafe-impact figures --period ${year} --indicator survey.life_satisfaction --scope commune   (toutes les communes)`);
-          const index = (await runFigures(wh, (await latestRun(wh, String(year))).run_id)).filter((f) => f.indicator === 'wellbeing.index' && f.value !== null);
+          const index = figures.filter((f) => f.indicator === 'wellbeing.index' && f.value !== null);
           if (index.length) {
             const lo = index.reduce((a, b) => (b.value! < a.value! ? b : a));
             const hi = index.reduce((a, b) => (b.value! > a.value! ? b : a));
