@@ -5,7 +5,7 @@
  * qt(0.975, 5) = 2.5705818356363137, pt(2, 10) = 0.96330598261462974.
  */
 
-function logGamma(x: number): number {
+export function logGamma(x: number): number {
   // Lanczos approximation (g = 7, n = 9), relative error < 1e-15 for x > 0
   const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
