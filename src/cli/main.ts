@@ -22,11 +22,12 @@ import { registerSchema } from './commands/schema.ts';
 import { registerReference } from './commands/reference.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExplain } from './commands/explain.ts';
+import { registerDid } from './commands/did.ts';
 import { registerFigures } from './commands/figures.ts';
 import { registerRun } from './commands/run.ts';
 
 /** The commands, in the order `--help` lists them: one file each in src/cli/commands/. */
-const COMMANDS = [registerIngest, registerStatus, registerRejects, registerUnload, registerReload, registerSchema, registerReference, registerRun, registerFigures, registerExplain, registerDemo];
+const COMMANDS = [registerIngest, registerStatus, registerRejects, registerUnload, registerReload, registerSchema, registerReference, registerRun, registerFigures, registerExplain, registerDid, registerDemo];
 
 /** `version`: computed (git) only when asked for, by main(). */
 export function buildProgram(version = ''): Command {

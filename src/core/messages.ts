@@ -182,6 +182,8 @@ export const usage = {
   allowEmptyNotDated: (dataset: string, dated: string[]) => `--allow-empty ${dataset}: not a dated dataset (one of ${dated.join(', ')})`,
   xlsxNeedsOutput: () => '--format xlsx needs --output <file.xlsx>',
   unknownDataset: (dataset: string, known: string[]) => `unknown dataset ${dataset} (one of ${known.join(', ')})`,
+  badYear: (option: string, value: string) => `${option} ${value}: expected a year (e.g. 2019)`,
+  badDate: (option: string, value: string) => `${option} ${value}: expected a date YYYY-MM-DD`,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -217,6 +219,34 @@ export const configErrors = {
 export const runErrors = {
   strictEmptyQuarters: (quarters: string[], period: string) => `--strict: no service_uses for ${quarters.join(', ')} of ${period}`,
   noCafe: () => 'the warehouse holds no café: ingest a cafes file first (cafe-impact ingest <folder> --period …)',
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Difference-in-differences (src/indicators/did.ts): errors, and what the sample leaves out
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export const didErrors = {
+  badYears: (from: number, to: number) => `--from ${from} is after --to ${to}`,
+  unknownOutcome: (outcome: string, known: string[]) =>
+    `no commune_indicators value for ${outcome}${known.length ? ` (the warehouse has: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''})` : ' (commune_indicators is empty: cafe-impact reference import …)'}`,
+  indexWaves: (years: number[]) =>
+    `wellbeing.index needs yearly runs with the index for at least two years; ${years.length ? `the runs have it for ${years.join(', ')} only` : 'no yearly run has it'}`,
+  noObservation: (outcome: string) => `no café commune or candidate commune has a value of ${outcome}`,
+  noTreated: (outcome: string, from: number, to: number) =>
+    `no treated commune left for ${outcome} in ${from}–${to} (every cohort was left out: see the exclusions with --json)`,
+  noControls: (outcome: string, from: number, to: number) =>
+    `no control commune (a candidate, pending or declined, without a café) has ${outcome} in ${from}–${to}`,
+  noVariation: (outcome: string) => `${outcome}: the treatment does not vary within communes and years; no effect can be estimated`,
+  noOpeningDate: (cafes: number, communes: number) =>
+    `${plural(cafes, 'café')} without opened_on left out${communes ? `; ${plural(communes, 'commune')} with no dated café left out of the sample` : ''}`,
+  itinerantOnly: (n: number) => `${plural(n, 'commune')} whose only café is itinerant: neither treated nor controls`,
+  openedWithoutCafe: (n: number) => `${plural(n, 'candidate')} marked opened without a café in the list: neither treated nor controls`,
+  openedAfterTo: (n: number, to: number) => `${plural(n, 'commune')} treated after ${to} (--to) left out`,
+  noPrePeriod: (n: number, cohorts: number[], from: number) =>
+    `${plural(n, 'commune')} of cohort${cohorts.length > 1 ? 's' : ''} ${cohorts.join(', ')} left out: no observed year before the opening (from ${from})`,
+  noOutcome: (treated: number, controls: number, outcome: string, from: number, to: number) =>
+    `${[treated ? plural(treated, 'treated commune') : '', controls ? plural(controls, 'control commune') : ''].filter(Boolean).join(' and ')} without ${outcome} in ${from}–${to} left out`,
 } as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -89,6 +89,8 @@ export interface DemoSummary {
     /** Distinct residents (role `resident`) in participation over the year. */
     residentsMobilised: number;
     guinguette: { dates: number; tours: number; communes: number; events: number; attendance: number; associations: number; producers: number };
+    /** The built-in effect of the commune panel (reference/commune_indicators.csv). */
+    did: { outcome: string; effect: number; from: number; to: number };
   };
 }
 
@@ -113,6 +115,20 @@ const REPORT = {
   candidates: 80,
   respondentsPerWave: 1_500,
 };
+
+/**
+ * The commune panel of the difference-in-differences demo (METHODOLOGY.md, section 15): a
+ * synthetic outcome for every café commune and every candidate without a café, over the six years
+ * to the demo's, with a built-in effect of the café from its opening year on. Every commune has
+ * its own level, all share a slowly declining year effect (parallel trends hold by construction),
+ * plus noise; about 3 % of the values are withheld (empty), so the panel is unbalanced.
+ */
+export const DEMO_DID = {
+  outcome: 'services.local_per_1000',
+  label: 'Local services and shops open per 1,000 inhabitants (synthetic)',
+  effect: 0.8,
+  years: 6,
+} as const;
 
 /** Distance to the nearest alternative facility, km: [min, max, skew exponent]. */
 const NEAREST_KM: Record<FacilityService, [number, number, number]> = {
@@ -253,6 +269,7 @@ export async function generateDemo(opts: GenerateDemoOptions): Promise<DemoSumma
   await mkdir(path.join(out, 'reference'), { recursive: true });
   await writeReference(out, world, facilities, staff, candidates, positions, collect);
   await collect(await writePopulation(out, world, candidates, root.fork('population')));
+  await collect(await writeCommunePanel(out, world, candidates, root.fork('commune-panel')));
   progress('reference tables written');
 
   const km: Record<FacilityService, number> = { bread: 0, cash: 0, post: 0 };
@@ -285,6 +302,7 @@ export async function generateDemo(opts: GenerateDemoOptions): Promise<DemoSumma
       microEnterprises: suppliers.microCount,
       residentsMobilised: participation.residents,
       guinguette: guinguette.stats,
+      did: { outcome: DEMO_DID.outcome, effect: DEMO_DID.effect, from: year - DEMO_DID.years + 1, to: year },
     },
   };
   const readme = readmeText(summary);
@@ -1161,6 +1179,34 @@ async function writeSurvey(
  * are raked to), fractional like INSEE's detailed census counts: 83 % of the commune's
  * population, 51 % women, age shares of rural France, each cell perturbed by up to ±15 %.
  */
+async function writeCommunePanel(out: string, world: World, candidates: Candidate[], rng: Rng): Promise<CsvWriter> {
+  const opening = new Map<string, number>();
+  for (const c of world.cafes) {
+    const on = c.q3OpenedOn ?? c.openedOn; // the café list as the Q3 update leaves it
+    if (c.model === 'itinerant' || !on) continue;
+    const y = Number(on.slice(0, 4));
+    opening.set(c.commune.code, Math.min(y, opening.get(c.commune.code) ?? Infinity));
+  }
+  const communes = [...new Set([
+    ...world.cafes.filter((c) => c.model !== 'itinerant').map((c) => c.commune.code),
+    ...candidates.filter((c) => c.outcome !== 'opened').map((c) => c.commune.code),
+  ])].sort(cmp);
+  const years = Array.from({ length: DEMO_DID.years }, (_, k) => world.year - DEMO_DID.years + 1 + k);
+  const trend = years.map((_, k) => -0.12 * k + rng.normal(0, 0.1));
+  const w = new CsvWriter(out, 'reference/commune_indicators.csv', 'commune_indicators', UTF8_CSV);
+  await w.header(['commune_insee', 'year', 'indicator', 'value']);
+  for (const code of communes) {
+    const r = rng.fork(code);
+    const level = r.normal(6, 1.5);
+    const g = opening.get(code);
+    for (const [k, y] of years.entries()) {
+      const v = level + trend[k]! + (g !== undefined && y >= g ? DEMO_DID.effect : 0) + r.normal(0, 0.4);
+      await w.row([code, String(y), DEMO_DID.outcome, r.chance(0.03) ? '' : v.toFixed(2)]);
+    }
+  }
+  return w;
+}
+
 async function writePopulation(out: string, world: World, candidates: Candidate[], rng: Rng): Promise<CsvWriter> {
   const w = new CsvWriter(out, 'reference/population.csv', 'population', UTF8_CSV);
   await w.header(['commune_insee', 'year', 'sex', 'age_band', 'population']);
@@ -1245,6 +1291,12 @@ function readmeText(s: DemoSummary): string {
     'ingestion must reject:',
     '',
     ...s.badRows.map((b) => `- line ${b.line}: ${b.reason}`),
+    '',
+    '`reference/commune_indicators.csv` is a commune panel for the difference-in-differences',
+    `(\`cafe-impact did --outcome ${s.expected.did.outcome}\`): ${DEMO_DID.label.toLowerCase()}, ${s.expected.did.from}–${s.expected.did.to},`,
+    'for every café commune and every candidate commune without a café, with a built-in effect of',
+    `+${s.expected.did.effect} from the café's opening year on (each commune its own level, a common year effect,`,
+    'noise; about 3 % of the values withheld, so the panel is unbalanced).',
     '',
     '## Files',
     '',

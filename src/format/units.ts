@@ -31,6 +31,7 @@ export const UNITS: Record<string, UnitDef> = {
   rank: { decimals: 1, count: false, fr: '(rang)', en: '(rank)' },
   share: { decimals: 3, count: false, fr: 'proportion', en: 'share' },
   alpha: { decimals: 2, count: false, signed: true, fr: '(alpha de Cronbach)', en: '(Cronbach’s alpha)' },
+  effect: { decimals: 3, count: false, signed: true, fr: '(écart, dans l’unité de l’indicateur)', en: '(difference, in the outcome’s unit)' },
   producers: { decimals: 0, count: true, fr: 'producteurs', en: 'producers', one: { fr: 'producteur', en: 'producer' } },
 };
 

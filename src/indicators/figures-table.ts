@@ -1,5 +1,5 @@
 /**
- * What the TypeScript figures models (fig_survey, fig_wellbeing) write: a table with the figures
+ * What the TypeScript figures models (fig_survey, fig_wellbeing, fig_did) write: a table with the figures
  * models' fixed columns plus the uncertainty ones (src/indicators/family.ts), and a table of the
  * warnings the run reports (int_<model>_warnings, read by src/runs/run.ts).
  */
@@ -27,7 +27,7 @@ export interface ModelWarning {
 }
 
 /** The warnings tables of the TypeScript figures models, in the order the run reports them. */
-export const MODEL_WARNING_TABLES = ['int_survey_warnings', 'int_wellbeing_warnings'] as const;
+export const MODEL_WARNING_TABLES = ['int_survey_warnings', 'int_wellbeing_warnings', 'int_did_warnings'] as const;
 
 export async function writeFiguresTable(wh: Warehouse, table: string, rows: readonly FigureRow[]): Promise<void> {
   await wh.run(`CREATE OR REPLACE TABLE ${table} (indicator VARCHAR, scope VARCHAR, scope_id VARCHAR, scope_label VARCHAR, value DOUBLE, people BIGINT,

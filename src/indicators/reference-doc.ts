@@ -3,7 +3,10 @@
  * METHODOLOGY.md's appendix (`npm run methodology` rewrites it between its markers; a test keeps
  * it in step) and, later, the reports' appendix. One table per family, both languages.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { scopeName } from '../format/labels.ts';
+import { MODELS_DIR } from '../models/runner.ts';
 import { decimalsOf, unitName, type Lang } from '../format/locale.ts';
 import type { IndicatorFamily } from './family.ts';
 import { FAMILIES, indicatorsOf } from './registry.ts';
@@ -25,7 +28,8 @@ export function indicatorReference(lang: Lang, families: readonly IndicatorFamil
   const out: string[] = [];
   const inds = indicatorsOf(families);
   for (const f of families) {
-    out.push(`#### ${f.label[lang]} (\`${f.id}\`, models/figures/fig_${f.id}.sql)`, '');
+    const sql = existsSync(join(MODELS_DIR, 'figures', `fig_${f.id}.sql`));
+    out.push(`#### ${f.label[lang]} (\`${f.id}\`, ${sql ? `models/figures/fig_${f.id}.sql` : fr ? `modèle TypeScript fig_${f.id}` : `TypeScript model fig_${f.id}`})`, '');
     out.push(`${fr ? 'Secret statistique : ' : 'Suppression: '}${SUPPRESSION[f.suppression][lang]}${f.suppressTogether ? (fr ? `; motif commun à ${f.suppressTogether.map((x) => `\`${x}\``).join(', ')}` : `; one pattern for ${f.suppressTogether.map((x) => `\`${x}\``).join(', ')}`) : ''}.`, '');
     out.push(fr ? '| indicateur | libellé | unité (décimales) | périmètres | définition | formule | paramètres |' : '| indicator | label | unit (decimals) | scopes | definition | formula | parameters |');
     out.push('|---|---|---|---|---|---|---|');

@@ -4,6 +4,7 @@
  */
 import { InternalError } from '../core/errors.ts';
 import type { Scope } from '../core/vocabulary.ts';
+import { didFamily } from './families/did.ts';
 import { eventsFamily } from './families/events.ts';
 import { jobsFamily } from './families/jobs.ts';
 import { kmFamily } from './families/km.ts';
@@ -14,7 +15,7 @@ import { wellbeingFamily } from './families/wellbeing.ts';
 import { figuresModelName, type IndicatorDecl, type IndicatorFamily } from './family.ts';
 import { UNITS } from '../format/units.ts';
 
-export const FAMILIES: readonly IndicatorFamily[] = [kmFamily, jobsFamily, suppliersFamily, residentsFamily, eventsFamily, surveyFamily, wellbeingFamily];
+export const FAMILIES: readonly IndicatorFamily[] = [kmFamily, jobsFamily, suppliersFamily, residentsFamily, eventsFamily, surveyFamily, wellbeingFamily, didFamily];
 
 /** An indicator with the family it belongs to and the scopes it is published for. */
 export interface Indicator extends IndicatorDecl {

@@ -15,8 +15,10 @@ import { configErrors } from '../core/messages.ts';
  * 1.2.0: residents' survey estimates per commune (raked weights, linearised SEs, section 13) and
  *        the parameters that go with them (`survey.*`); every figure carries se, n and ci_level.
  *        The figures of 1.1.0 keep their values.
+ * 1.3.0: the café's effect by difference-in-differences (`did.<outcome>`, section 15) for the
+ *        outcomes of `did.outcomes` (none by default); the figures of 1.2.0 keep their values.
  */
-export const METHOD_VERSION = '1.2.0';
+export const METHOD_VERSION = '1.3.0';
 
 /**
  * The shipped well-being index: the questionnaire's items by dimension (survey items take their
@@ -107,6 +109,13 @@ export const configSchema = z
       })
       .strict()
       .default({ indicators: DEFAULT_INDEX_INDICATORS.map((i) => ({ ...i })), weights: {}, draws: 1000, seed: 1, missing: 'exclude' }),
+    did: z
+      .object({
+        /** commune_indicators codes (or wellbeing.index) whose difference-in-differences the run publishes as did.<outcome>. */
+        outcomes: z.array(z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/)).default([]),
+      })
+      .strict()
+      .default({ outcomes: [] }),
   })
   .strict();
 

@@ -4,7 +4,7 @@
  *   completeness (a quarter without service_uses?) ─► models in dependency order, checks after each
  *     (the last, mart_figures, adds the complementary suppression to int_figures' small cells)
  *     ─► warnings (cafés without position, services without facility, far alternatives,
- *        suppliers without position) ─► one transaction: runs, figures, run_km_detail, run_warnings
+ *        suppliers without position) ─► one transaction: runs, figures, run_km_detail, run_did_cells, run_warnings
  *
  * A yearly figure is computed from the year's rows, never from quarterly figures. Figures are
  * exact sums converted once to DOUBLE, so the same inputs give the same values to the last bit.
@@ -25,6 +25,7 @@ import { nearestFacilityModel } from '../indicators/nearest-facility.ts';
 import { MODEL_WARNING_TABLES } from '../indicators/figures-table.ts';
 import { surveyModel } from '../indicators/survey-estimates.ts';
 import { wellbeingModel } from '../indicators/wellbeing-index.ts';
+import { didModel } from '../indicators/did.ts';
 import { FAMILIES, suppressionGroups } from '../indicators/registry.ts';
 import { emptyQuarters } from '../loads/loads.ts';
 import { datasetsRead, loadSqlModels, MODELS_DIR, runModels, type Model, type ModelTiming, type SqlParam } from '../models/runner.ts';
@@ -53,7 +54,7 @@ export interface RunResult {
 export function allModels(o: { families?: readonly IndicatorFamily[]; modelsDir?: string; config?: Config } = {}): Model[] {
   const families = o.families ?? FAMILIES;
   const config = o.config ?? defaultConfig();
-  return [...loadSqlModels(o.modelsDir ?? MODELS_DIR), nearestFacilityModel, surveyModel(config), wellbeingModel(config), intFiguresModel(families), martFiguresModel(suppressionGroups(families))];
+  return [...loadSqlModels(o.modelsDir ?? MODELS_DIR), nearestFacilityModel, surveyModel(config), wellbeingModel(config), didModel(config), intFiguresModel(families), martFiguresModel(suppressionGroups(families))];
 }
 
 /** The SQL parameters of the models for a period and a configuration. */
@@ -134,6 +135,7 @@ export async function runPeriod(
        FROM int_nearest_facility n LEFT JOIN mart_km_saved k ON k.cafe_id = n.cafe_id AND k.service = n.service`,
       [runId],
     );
+    await wh.run('INSERT INTO run_did_cells SELECT $1, * FROM int_did_cells', [runId]);
     for (const w of warnings) await wh.run('INSERT INTO run_warnings VALUES ($1, $2, $3, $4)', [runId, w.code, w.subject, w.message]);
     return n;
   });

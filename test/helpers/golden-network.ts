@@ -103,3 +103,18 @@ export async function ingestGoldenSurvey(wh: Warehouse): Promise<void> {
   await ingest(wh, folder({ 'questionnaire.csv': GOLDEN_QUESTIONNAIRE, 'population.csv': GOLDEN_POPULATION, 'commune_indicators.csv': 'commune_insee,year,indicator,value\n51356,2021,access.far_proximity,12.5\n' }), '2023-Q1');
   await ingest(wh, folder({ 'survey.csv': GOLDEN_SURVEY }), '2023');
 }
+
+/**
+ * A commune panel for the difference-in-differences (`did.golden.y`): C1 (51356) and C2 (52448)
+ * open in 2021, two candidate communes without a café (51001 pending, 51002 declined) are the
+ * controls. By hand: ATT(2021, 2021) = ((13 − 10) + (10 − 8))/2 − ((6 − 5) + (7 − 7))/2 = 2.
+ */
+export const GOLDEN_CANDIDATES = ['commune_insee,applied_on,outcome', '51001,2020-01-01,pending', '51002,2020-02-01,declined'].join('\n');
+export const GOLDEN_PANEL = [
+  'commune_insee,year,indicator,value',
+  ...Object.entries({ '51356': [10, 13, 14], '52448': [8, 10, 11], '51001': [5, 6, 6], '51002': [7, 7, 8] }).flatMap(([c, ys]) => ys.map((v, k) => `${c},${2020 + k},golden.y,${v}`)),
+].join('\n');
+
+export async function ingestGoldenPanel(wh: Warehouse): Promise<void> {
+  await ingest(wh, folder({ 'candidates.csv': GOLDEN_CANDIDATES, 'commune_indicators.csv': GOLDEN_PANEL }), '2023-Q1');
+}

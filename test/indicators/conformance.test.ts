@@ -29,7 +29,7 @@ import { UNITS } from '../../src/format/units.ts';
 import { MODELS_DIR } from '../../src/models/runner.ts';
 import { parsePeriod } from '../../src/core/period.ts';
 import { allModels, runPeriod } from '../../src/runs/run.ts';
-import { ingestGolden, ingestGoldenSurvey } from '../helpers/golden-network.ts';
+import { ingestGolden, ingestGoldenPanel, ingestGoldenSurvey } from '../helpers/golden-network.ts';
 import { tempDir, tempWarehouse } from '../helpers/warehouse.ts';
 
 const key = (f: Figure) => `${f.indicator}|${f.scope}|${f.scope_id ?? ''}`;
@@ -70,7 +70,10 @@ describe('on the golden network', () => {
     wh = await tempWarehouse();
     await ingestGolden(wh, { atm: true });
     await ingestGoldenSurvey(wh);
-    const run = await runPeriod(wh, parsePeriod('2023'), { config: defaultConfig() });
+    await ingestGoldenPanel(wh);
+    const config = defaultConfig();
+    config.did.outcomes = ['golden.y'];
+    const run = await runPeriod(wh, parsePeriod('2023'), { config });
     figures = await runFigures(wh, run.runId);
   });
 
@@ -137,7 +140,9 @@ describe('on the golden network', () => {
     };
     const families = [...FAMILIES, dummy];
     const before = await runFigures(wh, (await latestRun(wh, '2023')).run_id);
-    const run = await runPeriod(wh, parsePeriod('2023'), { config: defaultConfig(), families, modelsDir: models });
+    const config = defaultConfig();
+    config.did.outcomes = ['golden.y']; // as the first run
+    const run = await runPeriod(wh, parsePeriod('2023'), { config, families, modelsDir: models });
     const after = await runFigures(wh, run.runId);
     const mine = after.filter((f) => f.indicator === 'dummy.participants');
     const at = (scope: string, id: string | null) => mine.find((f) => f.scope === scope && f.scope_id === id);

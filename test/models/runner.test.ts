@@ -115,6 +115,7 @@ describe('config', () => {
       disclosure: { min_cell: 5 },
       survey: { min_respondents: 10, proportions: [{ item: 'life_satisfaction', at_least: 7 }] },
       index: { indicators: DEFAULT_INDEX_INDICATORS.map((i) => ({ ...i })), weights: {}, draws: 1000, seed: 1, missing: 'exclude' },
+      did: { outcomes: [] },
     });
     expect(DEFAULT_INDEX_INDICATORS).toHaveLength(11);
   });

@@ -59,6 +59,14 @@ export function registerDemo(program: Command): void {
           }
           out();
         }
+        const { DEMO_DID } = await import('../../demo/generate.ts');
+        const did = figures.find((f) => f.indicator === `did.${DEMO_DID.outcome}` && f.value !== null);
+        if (did) {
+          const covered = did.ci_low !== null && did.ci_high !== null && did.ci_low <= DEMO_DID.effect && DEMO_DID.effect <= did.ci_high;
+          out(`Effet du café (différence de différences, ${DEMO_DID.outcome}, ${did.n} communes) : ${formatNumber(did.value, 3)}, erreur-type ${formatNumber(did.se, 3)}, IC à 95 % [${formatNumber(did.ci_low, 3)} ; ${formatNumber(did.ci_high, 3)}] ; effet intégré aux données : ${formatNumber(DEMO_DID.effect, 1)}, ${covered ? 'couvert' : 'NON couvert'} par l'intervalle`);
+          out(`  cafe-impact did --outcome ${DEMO_DID.outcome}   (échantillon, effets par cohorte, tendances parallèles, hypothèses)`);
+          out();
+        }
         out('The data is synthetic (see datasets/demo/README.md): the figures show the method, not the network.');
         out('Next:');
         out(`  npx cafe-impact --warehouse ${path} figures --period ${year} --format xlsx --output chiffres-${year}.xlsx`);
