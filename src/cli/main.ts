@@ -23,11 +23,13 @@ import { registerReference } from './commands/reference.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExplain } from './commands/explain.ts';
 import { registerDid } from './commands/did.ts';
+import { registerQuery } from './commands/query.ts';
+import { registerExport } from './commands/export.ts';
 import { registerFigures } from './commands/figures.ts';
 import { registerRun } from './commands/run.ts';
 
 /** The commands, in the order `--help` lists them: one file each in src/cli/commands/. */
-const COMMANDS = [registerIngest, registerStatus, registerRejects, registerUnload, registerReload, registerSchema, registerReference, registerRun, registerFigures, registerExplain, registerDid, registerDemo];
+const COMMANDS = [registerIngest, registerStatus, registerRejects, registerUnload, registerReload, registerSchema, registerReference, registerRun, registerFigures, registerExplain, registerDid, registerQuery, registerExport, registerDemo];
 
 /** `version`: computed (git) only when asked for, by main(). */
 export function buildProgram(version = ''): Command {
@@ -35,7 +37,11 @@ export function buildProgram(version = ''): Command {
     .description('Impact figures for a network of village cafés: validated quarterly ingestion into an embedded DuckDB warehouse.')
     .version(version)
     .option('--warehouse <file>', 'warehouse file (default: $CAFE_IMPACT_WAREHOUSE or warehouse/cafe-impact.duckdb)')
-    .option('--debug', 'print stack traces of unexpected errors');
+    .option('--debug', 'print stack traces of unexpected errors')
+    .option('--wait <seconds>', 'while another process holds the warehouse, retry for this long', (v: string) => {
+      if (!/^\d+(\.\d+)?$/.test(v)) throw new UserError(usage.badWait(v));
+      return Number(v);
+    });
 
   for (const register of COMMANDS) register(program);
   usageErrors(program, ['cafe-impact']);

@@ -11,6 +11,8 @@ import { num, printable, table } from './format.ts';
 export interface GlobalOpts {
   warehouse?: string;
   debug?: boolean;
+  /** Seconds to retry while another process holds the warehouse. */
+  wait?: number;
 }
 
 /** Streams whose reader went away (`cafe-impact rejects | head -1`): nothing more is written to them. */
@@ -34,6 +36,15 @@ export function quietOnClosedPipe(): void {
   }
 }
 
+/** The schema of an open warehouse (or snapshot) is older than this code's migrations. */
+async function schemaBehind(wh: Warehouse): Promise<boolean> {
+  const { listMigrations } = await import('../db/migrate.ts');
+  const latest = Math.max(...listMigrations().map((m) => m.version));
+  const has = await wh.scalar<number | null>("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta_migrations' AND database_name = current_database()");
+  if (!has) return false; // not a warehouse made by this project: left to the command to say
+  return ((await wh.scalar<number | null>('SELECT max(version) FROM meta_migrations')) ?? 0) < latest;
+}
+
 /** Writes to stdout, unless its reader has gone away. */
 export function write(data: string | Uint8Array): void {
   if (!closed.has(process.stdout)) process.stdout.write(data);
@@ -48,10 +59,21 @@ export const err = (s: string) => {
  * data (`ingest`, `reference import`) pass `create: true`; for every other command a missing file
  * is a user error rather than a new empty warehouse.
  */
-export async function withWarehouse<T>(cmd: Command, fn: (wh: Warehouse) => Promise<T>, opts: { readOnly?: boolean; create?: boolean } = {}): Promise<T> {
+export async function withWarehouse<T>(cmd: Command, fn: (wh: Warehouse) => Promise<T>, opts: { read?: boolean; create?: boolean } = {}): Promise<T> {
   const g = cmd.optsWithGlobals<GlobalOpts>();
-  const { resolveWarehousePath, Warehouse } = await import('../db/warehouse.ts');
-  const wh = await Warehouse.open(resolveWarehousePath(g.warehouse), { readOnly: opts.readOnly, mustExist: !opts.create });
+  const [{ resolveWarehousePath, Warehouse }, { readablePath }] = await Promise.all([import('../db/warehouse.ts'), import('../db/snapshot.ts')]);
+  const path = resolveWarehousePath(g.warehouse);
+  // read commands open the published snapshot read-only: they never take the writer's lock and
+  // need no write permission (the warehouse itself only while no snapshot was published yet)
+  let wh = opts.read
+    ? await Warehouse.open(readablePath(path), { readOnly: true, migrate: false, mustExist: true, waitSeconds: g.wait })
+    : await Warehouse.open(path, { mustExist: !opts.create, waitSeconds: g.wait });
+  if (opts.read && (await schemaBehind(wh))) {
+    // made by an older version: brought up to date once (a writer's open migrates and publishes), then read
+    wh.close();
+    (await Warehouse.open(path, { mustExist: true, waitSeconds: g.wait })).close();
+    wh = await Warehouse.open(readablePath(path), { readOnly: true, migrate: false, mustExist: true, waitSeconds: g.wait });
+  }
   try {
     return await fn(wh);
   } finally {

@@ -182,6 +182,7 @@ export const usage = {
   allowEmptyNotDated: (dataset: string, dated: string[]) => `--allow-empty ${dataset}: not a dated dataset (one of ${dated.join(', ')})`,
   xlsxNeedsOutput: () => '--format xlsx needs --output <file.xlsx>',
   unknownDataset: (dataset: string, known: string[]) => `unknown dataset ${dataset} (one of ${known.join(', ')})`,
+  badWait: (value: string) => `--wait ${value}: expected a number of seconds (e.g. 30)`,
   badYear: (option: string, value: string) => `${option} ${value}: expected a year (e.g. 2019)`,
   badDate: (option: string, value: string) => `${option} ${value}: expected a date YYYY-MM-DD`,
 } as const;
@@ -192,8 +193,9 @@ export const usage = {
 export const warehouseErrors = {
   missing: (path: string) => `warehouse ${path} does not exist; ingest a folder first, or give --warehouse`,
   cannotCreate: (path: string, why: string) => `cannot create warehouse ${path}: ${why}`,
-  inUse: (path: string) => `warehouse ${path} is in use by another process (DuckDB allows one writer at a time)`,
-  inUseHint: () => 'wait for the other cafe-impact command to finish, or point --warehouse at another file',
+  inUse: (path: string, holder: { program: string; pid: number } | null, waited: number) =>
+    `warehouse ${path} is in use by ${holder ? `another process: ${holder.program} (PID ${holder.pid})` : 'another process'}${waited ? `, still after waiting ${waited} s` : ''} (DuckDB allows one writer, or readers, at a time)`,
+  inUseHint: () => 'wait for it to finish (--wait <seconds> retries), or point --warehouse at another file; readers should open the published snapshot (published/ beside the warehouse), never the warehouse',
   /** `why`: the first line of DuckDB's message. */
   cannotOpen: (path: string, why: string) => `cannot open warehouse ${path}: ${why}`,
 } as const;
@@ -219,6 +221,19 @@ export const configErrors = {
 export const runErrors = {
   strictEmptyQuarters: (quarters: string[], period: string) => `--strict: no service_uses for ${quarters.join(', ')} of ${period}`,
   noCafe: () => 'the warehouse holds no café: ingest a cafes file first (cafe-impact ingest <folder> --period …)',
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// `cafe-impact query` (src/db/query.ts)
+
+export const queryErrors = {
+  cannotOpen: (path: string, why: string) => `cannot open the snapshot ${path}: ${why}`,
+  invalid: (why: string) => `the query is not valid SQL for this warehouse: ${why}`,
+  oneStatement: (n: number) => `give exactly one statement (the query holds ${n})`,
+  refused: (what: string, detail: string | null) =>
+    `refused: the query ${/^(reads|writes)/.test(what) ? what : `is a ${what} statement`} — query is read-only: one SELECT (or EXPLAIN) on the snapshot, no files, no settings, no temporary objects${detail ? ` (${detail})` : ''}`,
+  failed: (why: string) => `the query failed: ${why}`,
+  needsOutput: (format: string) => `--format ${format} needs --output <file>`,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -292,6 +307,9 @@ export const figureErrors = {
 } as const;
 
 export const exportErrors = {
+  nameCollision: (name: string, a: string, b: string) =>
+    `export panel: ${a} and ${b} would both be the variable ${name} (dots become underscores, at most 32 characters for Stata): rename one indicator`,
+  unknownWhat: (what: string) => `export ${what}: expected panel or warehouse`,
   /** `type`: the `typeof` of the value. */
   notNumber: (what: string, type: string) => `export: ${what} is not a number (${type})`,
   notFinite: (what: string, value: number) => `export: ${what} is not finite (${String(value)}); use null for a value that cannot be computed`,

@@ -12,6 +12,7 @@ import { pruneArchive } from './archive.ts';
 import { storedTable } from './ddl.ts';
 import { ident, literal } from './sql.ts';
 import type { Warehouse } from './warehouse.ts';
+import { applyDescriptions } from './descriptions.ts';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 const require = createRequire(import.meta.url);
@@ -29,7 +30,8 @@ export function listMigrations(): Migration[] {
     .map((f) => ({ version: Number(f.slice(0, 3)), name: f.replace(/\.sql$/, ''), sql: readFileSync(join(MIGRATIONS_DIR, f), 'utf8') }));
 }
 
-export async function migrate(wh: Warehouse): Promise<void> {
+/** Brings the warehouse up to date; true when it changed anything. */
+export async function migrate(wh: Warehouse): Promise<boolean> {
   await wh.run(`CREATE TABLE IF NOT EXISTS meta_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`);
   const done = new Set((await wh.all<{ version: number }>('SELECT version FROM meta_migrations')).map((r) => r.version));
   let changed = false;
@@ -49,7 +51,10 @@ export async function migrate(wh: Warehouse): Promise<void> {
   // Write the schema into the database file now. Measured with DuckDB 1.5.6: a write-ahead log
   // holding CREATE MACRO cannot be replayed after a crash ("GetDefaultDatabase with no default
   // database set"), so a process killed before its first checkpoint would leave an unopenable file.
+  // the tables and views describe themselves (src/db/descriptions.ts); the model tables get theirs from each run
+  if (changed) await applyDescriptions(wh, []);
   if (changed) await wh.run('CHECKPOINT');
+  return changed;
 }
 
 /** Version of the official commune list installed with the package. */

@@ -13,6 +13,7 @@ import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from
 import { fsErrorMessage, isFsError, UserError } from '../core/errors.ts';
 import { warehouseErrors } from '../core/messages.ts';
 import { migrate } from './migrate.ts';
+import { publishSnapshot } from './snapshot.ts';
 import { PROFILE, profileLine } from '../core/profile.ts';
 
 const profile = (sql: string, t0: number) => profileLine('sql', sql, t0);
@@ -66,6 +67,8 @@ export interface OpenOptions {
    * empty one. The CLI's read commands use it; only loading commands create the warehouse.
    */
   mustExist?: boolean;
+  /** While another process holds the file, retry for up to this many seconds (default: fail at once). */
+  waitSeconds?: number;
 }
 
 export class Warehouse {
@@ -73,6 +76,7 @@ export class Warehouse {
     readonly path: string,
     private readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
+    readonly readOnly: boolean,
   ) {}
 
   static async open(path: string, opts: OpenOptions = {}): Promise<Warehouse> {
@@ -99,21 +103,29 @@ export class Warehouse {
     // to the database file, so the log holds only deletes and small writes; with 1 GB, checkpoints
     // happen when the command closes the warehouse (and explicitly after migrations).
     config.checkpoint_threshold = process.env.CAFE_IMPACT_CHECKPOINT_THRESHOLD ?? '1GB';
-    let instance: DuckDBInstance;
-    try {
-      instance = await DuckDBInstance.create(path, config);
-    } catch (e) {
-      const msg = (e as Error).message;
-      if (/lock/i.test(msg)) {
-        throw new UserError(warehouseErrors.inUse(path), { hint: warehouseErrors.inUseHint() });
+    let instance: DuckDBInstance | undefined;
+    const deadline = Date.now() + 1000 * (opts.waitSeconds ?? 0);
+    while (!instance) {
+      try {
+        instance = await DuckDBInstance.create(path, config);
+      } catch (e) {
+        const msg = (e as Error).message;
+        if (!/lock/i.test(msg)) throw new UserError(warehouseErrors.cannotOpen(path, msg.split('\n')[0]!));
+        if (Date.now() >= deadline) {
+          // DuckDB names the holder: "Conflicting lock is held in /usr/bin/python3 (PID 4242)"
+          const holder = /lock is held in (.*?) \(PID (\d+)\)/.exec(msg);
+          throw new UserError(warehouseErrors.inUse(path, holder ? { program: holder[1]!, pid: Number(holder[2]) } : null, opts.waitSeconds ?? 0), { hint: warehouseErrors.inUseHint() });
+        }
+        await new Promise((r) => setTimeout(r, 200));
       }
-      throw new UserError(warehouseErrors.cannotOpen(path, msg.split('\n')[0]!));
     }
     const conn = await instance.connect();
     await conn.run(`SET TimeZone = 'Europe/Paris'`);
-    const wh = new Warehouse(path, instance, conn);
+    const wh = new Warehouse(path, instance, conn, !!opts.readOnly);
     if (PROFILE) profileLine('step', 'open', 0);
-    if (!opts.readOnly && opts.migrate !== false) await migrate(wh);
+    // a migrated warehouse (or one cleaned of a crashed load) is published at once: readers of an
+    // older snapshot would otherwise see tables of the previous schema
+    if (!opts.readOnly && opts.migrate !== false && (await migrate(wh))) await publishSnapshot(wh);
     return wh;
   }
 

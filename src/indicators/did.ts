@@ -89,15 +89,22 @@ export const PRETREND_COVARIANCE =
 
 const year = (d: unknown): number | null => (d === null || d === undefined ? null : Number(String(d).slice(0, 4)));
 
-export async function didSample(wh: Warehouse, o: DidOptions): Promise<DidSample> {
-  if (o.from !== undefined && o.to !== undefined && o.from > o.to) throw new UserError(didErrors.badYears(o.from, o.to));
-  const valid = o.asOf ? validOnSql(o.asOf) : '_valid_to IS NULL';
+export interface TreatmentAssignment {
+  /** Treated communes and their cohort (year of the earliest non-itinerant dated opening). */
+  cohortOf: Map<string, number>;
+  /** Candidate communes (pending, declined) without a café. */
+  controls: Set<string>;
+  /** Communes with a café of any model. */
+  withCafe: Set<string>;
+  excluded: DidExclusion[];
+}
+
+/** Who is treated from when and who is a control, whatever the outcome (the sample's first rules). */
+export async function treatmentAssignment(wh: Warehouse, valid: string): Promise<TreatmentAssignment> {
   const cafes = await wh.all<{ cafe_id: string; commune_insee: string; model: string; opened_on: string | null }>(
     `SELECT cafe_id, commune_insee, model, CAST(opened_on AS VARCHAR) AS opened_on FROM cafes WHERE ${valid}`,
   );
   const candidates = await wh.all<{ commune_insee: string; outcome: string }>(`SELECT commune_insee, outcome FROM candidates WHERE ${valid}`);
-  const obs = await outcomeRows(wh, o.outcome, valid);
-
   const withCafe = new Set(cafes.map((c) => c.commune_insee));
   const cohortOf = new Map<string, number>();
   const undated = new Set<string>();
@@ -132,6 +139,22 @@ export async function didSample(wh: Warehouse, o: DidOptions): Promise<DidSample
     else controls.add(c.commune_insee);
   }
   exclude('opened_without_cafe', openedWithout, didErrors.openedWithoutCafe(openedWithout));
+  return { cohortOf, controls, withCafe, excluded };
+}
+
+/** Reference rows valid that day, or the current ones. */
+export function validSql(asOf?: string): string {
+  return asOf ? validOnSql(asOf) : '_valid_to IS NULL';
+}
+
+export async function didSample(wh: Warehouse, o: DidOptions): Promise<DidSample> {
+  if (o.from !== undefined && o.to !== undefined && o.from > o.to) throw new UserError(didErrors.badYears(o.from, o.to));
+  const valid = validSql(o.asOf);
+  const { cohortOf, controls, excluded } = await treatmentAssignment(wh, valid);
+  const obs = await outcomeRows(wh, o.outcome, valid);
+  const exclude = (reason: DidExclusion['reason'], communes: number, message: string) => {
+    if (communes > 0) excluded.push({ reason, communes, message });
+  };
 
   const inSample = (c: string) => cohortOf.has(c) || controls.has(c);
   const sampleObs = obs.filter((r) => inSample(r.unit));

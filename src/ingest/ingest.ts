@@ -46,6 +46,7 @@ import { prepareJson } from './json.ts';
 import { keyId, pseudonymiseCsv, pseudonymSecret, type PseudonymSpec } from './pseudonymise.ts';
 import { splitRecords } from '../io/csv.ts';
 import { inPeriodSql, replaceDated, upsertReference, type WriteCounts } from './write.ts';
+import { publishSnapshot } from '../db/snapshot.ts';
 import { profiled } from '../core/profile.ts';
 
 export interface IngestOptions {
@@ -201,7 +202,24 @@ export async function ingestFolder(wh: Warehouse, folder: string, opts: IngestOp
   return ingestFiles(wh, files, { ...opts, source: folder, warnings });
 }
 
+/**
+ * Ingests files for a period (all or nothing), then publishes the warehouse's snapshot
+ * (src/db/snapshot.ts) whether the load succeeded or failed — a failed load's rejects are for
+ * readers too; not after a dry run, which changes nothing.
+ */
 export async function ingestFiles(
+  wh: Warehouse,
+  userFiles: FoundFile[],
+  opts: IngestOptions & { source: string; warnings?: string[] },
+): Promise<IngestReport> {
+  try {
+    return await ingestAndRecord(wh, userFiles, opts);
+  } finally {
+    if (!opts.dryRun) await publishSnapshot(wh);
+  }
+}
+
+async function ingestAndRecord(
   wh: Warehouse,
   userFiles: FoundFile[],
   opts: IngestOptions & { source: string; warnings?: string[] },

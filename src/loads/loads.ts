@@ -7,6 +7,7 @@ import { DATASETS } from '../contract/datasets.ts';
 import { storedTable } from '../db/ddl.ts';
 import { ident } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
+import { publishSnapshot } from '../db/snapshot.ts';
 import { UserError } from '../core/errors.ts';
 import { loadErrors } from '../core/messages.ts';
 import { inPeriodSql } from '../ingest/write.ts';
@@ -131,7 +132,7 @@ export async function unload(wh: Warehouse, loadId: string): Promise<UnloadResul
   const load = await wh.one<{ status: string; period: string; load_no: number }>('SELECT status, period, load_no FROM loads WHERE load_id = $1', [loadId]);
   if (!load) throw new UserError(loadErrors.noLoad(loadId));
   if (load.status !== 'loaded') throw new UserError(loadErrors.notLoaded(loadId, load.status));
-  return wh.transaction(async () => {
+  const result = await wh.transaction(async () => {
     const rowsRemoved: Record<string, number> = {};
     const versionsReopened: Record<string, number> = {};
     for (const def of Object.values(DATASETS)) {
@@ -156,6 +157,8 @@ export async function unload(wh: Warehouse, loadId: string): Promise<UnloadResul
     await wh.run(`UPDATE loads SET status = 'unloaded', message = coalesce(message || '; ', '') || 'unloaded at ' || now()::VARCHAR WHERE load_id = $1`, [loadId]);
     return { loadId, rowsRemoved, versionsReopened };
   });
+  await publishSnapshot(wh);
+  return result;
 }
 
 /** Quarters of a period with no row of a dated dataset (for `run`'s completeness warning). */

@@ -5,6 +5,7 @@
  *     (the last, mart_figures, adds the complementary suppression to int_figures' small cells)
  *     ─► warnings (cafés without position, services without facility, far alternatives,
  *        suppliers without position) ─► one transaction: runs, figures, run_km_detail, run_did_cells, run_warnings
+ *     ─► the warehouse's snapshot published for readers (src/db/snapshot.ts), after a failed run too
  *
  * A yearly figure is computed from the year's rows, never from quarterly figures. Figures are
  * exact sums converted once to DOUBLE, so the same inputs give the same values to the last bit.
@@ -16,6 +17,8 @@ import { DATASETS } from '../contract/datasets.ts';
 import { inPeriodSql } from '../ingest/write.ts';
 import { ident, validOnSql } from '../db/sql.ts';
 import type { Warehouse } from '../db/warehouse.ts';
+import { publishSnapshot } from '../db/snapshot.ts';
+import { applyDescriptions } from '../db/descriptions.ts';
 import { EXIT, UserError } from '../core/errors.ts';
 import { runErrors } from '../core/messages.ts';
 import { intFiguresModel } from '../figures/int-figures.ts';
@@ -114,6 +117,7 @@ export async function runPeriod(
     timings = await runModels(wh, models, modelParams(period, o.config), o.onModel);
   } catch (e) {
     await recordFailedRun(wh, { runId, period, startedAt, parameters, message: (e as Error).message });
+    await publishSnapshot(wh);
     throw e;
   }
   for (const w of await collectWarnings(wh, o.config)) warn(w);
@@ -136,9 +140,13 @@ export async function runPeriod(
       [runId],
     );
     await wh.run('INSERT INTO run_did_cells SELECT $1, * FROM int_did_cells', [runId]);
+    const layer = new Map(models.map((m) => [m.name, m.layer]));
+    for (const t of timings) await wh.run('INSERT INTO run_models VALUES ($1, $2, $3, $4, $5, $6)', [runId, period.label, t.model, layer.get(t.model) ?? '', t.rows, t.ms]);
     for (const w of warnings) await wh.run('INSERT INTO run_warnings VALUES ($1, $2, $3, $4)', [runId, w.code, w.subject, w.message]);
     return n;
   });
+  await applyDescriptions(wh, models);
+  await publishSnapshot(wh);
   return { runId, period: period.label, warnings, timings, figures };
 }
 

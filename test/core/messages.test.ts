@@ -74,8 +74,9 @@ describe('the catalogue says what the users read', () => {
 
   it('warehouse, periods, config, runs, loads', () => {
     expect(warehouseErrors.missing('/w.duckdb')).toBe('warehouse /w.duckdb does not exist; ingest a folder first, or give --warehouse');
-    expect(warehouseErrors.inUse('/w.duckdb')).toBe('warehouse /w.duckdb is in use by another process (DuckDB allows one writer at a time)');
-    expect(warehouseErrors.inUseHint()).toBe('wait for the other cafe-impact command to finish, or point --warehouse at another file');
+    expect(warehouseErrors.inUse('/w.duckdb', null, 0)).toBe('warehouse /w.duckdb is in use by another process (DuckDB allows one writer, or readers, at a time)');
+    expect(warehouseErrors.inUse('/w.duckdb', { program: '/usr/bin/python3', pid: 42 }, 5)).toBe('warehouse /w.duckdb is in use by another process: /usr/bin/python3 (PID 42), still after waiting 5 s (DuckDB allows one writer, or readers, at a time)');
+    expect(warehouseErrors.inUseHint()).toBe('wait for it to finish (--wait <seconds> retries), or point --warehouse at another file; readers should open the published snapshot (published/ beside the warehouse), never the warehouse');
     expect(periodErrors.badPeriod('2023-Q5')).toBe('invalid period "2023-Q5": expected a year (2023) or a quarter (2023-Q2)');
     expect(periodErrors.yearOutOfRange('1900')).toBe('invalid period "1900": year out of range 1990–2100');
     expect(configErrors.invalid('/c.json', 'km.detour_factor', 'at most 4 decimals')).toBe('/c.json: km.detour_factor: at most 4 decimals');

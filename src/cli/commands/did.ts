@@ -26,7 +26,7 @@ export function registerDid(program: Command): void {
     .action(async (o: { outcome: string; from?: number; to?: number; asOf?: string; json?: boolean }, cmd: Command) => {
       if (o.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.asOf)) throw new UserError(usage.badDate('--as-of', o.asOf));
       const { estimateDid } = await import('../../indicators/did.ts');
-      const r = await withWarehouse(cmd, (wh) => estimateDid(wh, { outcome: o.outcome, from: o.from, to: o.to, asOf: o.asOf }));
+      const r = await withWarehouse(cmd, (wh) => estimateDid(wh, { outcome: o.outcome, from: o.from, to: o.to, asOf: o.asOf }), { read: true });
       if (o.json) {
         out(JSON.stringify(r, null, 2));
         return;

@@ -50,6 +50,6 @@ export function registerExplain(program: Command): void {
           out(fr ? 'Avertissements de ce calcul :' : 'Warnings of this run:');
           for (const w of x.run.warnings) out(`  - ${printable(w.message)}`);
         }
-      });
+      }, { read: true });
     });
 }

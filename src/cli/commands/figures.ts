@@ -48,6 +48,6 @@ export function registerFigures(program: Command): void {
             o.lang,
           )}\n`,
         );
-      });
+      }, { read: true });
     });
 }

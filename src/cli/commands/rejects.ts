@@ -33,6 +33,6 @@ export function registerRejects(program: Command): void {
         out(table(rows.map((r) => ({ load: r.load_id, file: r.file_name, line: r.line, column: r.column_name, value: clip(r.raw_value, 30), reason: clip(r.reason, 90) }))));
         out();
         out(`${num(rows.length)} rejected row${rows.length === 1 ? '' : 's'}`);
-      });
+      }, { read: true });
     });
 }

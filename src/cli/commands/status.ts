@@ -26,6 +26,6 @@ export function registerStatus(program: Command): void {
           out('Latest runs');
           out(table(runs.map((r) => ({ run: r.run_id, period: r.period, status: r.status, method: r.method_version, figures: r.figures, warnings: r.warnings }))));
         }
-      });
+      }, { read: true });
     });
 }
