@@ -212,11 +212,16 @@ export async function ingestFiles(
   userFiles: FoundFile[],
   opts: IngestOptions & { source: string; warnings?: string[] },
 ): Promise<IngestReport> {
+  let report: IngestReport;
   try {
-    return await ingestAndRecord(wh, userFiles, opts);
-  } finally {
-    if (!opts.dryRun) await publishSnapshot(wh);
+    report = await ingestAndRecord(wh, userFiles, opts);
+  } catch (e) {
+    // the failed load is recorded (its rejects too): readers see it; a publishing error never hides the load's own
+    if (!opts.dryRun) await publishSnapshot(wh).catch(() => undefined);
+    throw e;
   }
+  if (!opts.dryRun) await publishSnapshot(wh);
+  return report;
 }
 
 async function ingestAndRecord(

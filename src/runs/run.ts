@@ -117,7 +117,7 @@ export async function runPeriod(
     timings = await runModels(wh, models, modelParams(period, o.config), o.onModel);
   } catch (e) {
     await recordFailedRun(wh, { runId, period, startedAt, parameters, message: (e as Error).message });
-    await publishSnapshot(wh);
+    await publishSnapshot(wh).catch(() => undefined); // never hides the run's own error
     throw e;
   }
   for (const w of await collectWarnings(wh, o.config)) warn(w);

@@ -41,6 +41,23 @@ describe('the published snapshot', () => {
   });
 });
 
+describe('a failed ingest is published too', () => {
+  it('its rejects can be read from the snapshot; its rows were not loaded', async () => {
+    const p = join(tempDir('failed-'), 'w.duckdb');
+    // every row rejected (an unknown café, a bad date): the load fails (exit 3), nothing loaded
+    const bad = folder({ 'cafes.csv': CAFES, 'service_uses.csv': 'cafe_id,date,service,uses\nNOPE,2023-02-01,bread,1\nC1,2023-02-31,bread,1\n' });
+    const r = await cli('--warehouse', p, 'ingest', bad, '--period', '2023-Q1');
+    expect(r.code).toBe(3);
+    expect(existsSync(snapshotPath(p))).toBe(true);
+    const q = await cli('--warehouse', p, 'query', "SELECT (SELECT count(*) FROM rejects) AS rejects, (SELECT count(*) FROM service_uses) AS rows, (SELECT min(status) FROM loads) AS status", '--format', 'json');
+    expect(q.code, q.stderr).toBe(0);
+    expect(JSON.parse(q.stdout)).toEqual([{ rejects: 2, rows: 0, status: 'failed' }]);
+    const rej = await cli('--warehouse', p, 'rejects', '--period', '2023-Q1', '--format', 'json');
+    expect(rej.code, rej.stderr).toBe(0);
+    expect(JSON.parse(rej.stdout).map((x: { line: number }) => x.line).sort()).toEqual([2, 3]);
+  });
+});
+
 describe('cafe-impact query', () => {
   it('types integers beyond 2^53 as strings, timestamps in ISO 8601 with the Paris offset', async () => {
     const r = await cli('--warehouse', path, 'query', "SELECT 9007199254740993::BIGINT AS big, 42::BIGINT AS small, 1.5::DECIMAL(4, 2) AS dec, DATE '2023-05-01' AS d, TIMESTAMP '2023-05-01 10:00:00' AS summer, TIMESTAMP '2023-01-15 10:00:00' AS winter, TIMESTAMPTZ '2023-01-15 09:00:00+00' AS tz, [1, 2] AS l", '--format', 'json');

@@ -72,6 +72,8 @@ export function registerDemo(program: Command): void {
         out(`  npx cafe-impact --warehouse ${path} figures --period ${year} --format xlsx --output chiffres-${year}.xlsx`);
         out(`  npx cafe-impact --warehouse ${path} explain km_saved --period ${year}`);
         out(`  npx cafe-impact --warehouse ${path} rejects --period ${year}-Q2`);
+        out(`  npx cafe-impact --warehouse ${path} query "SELECT indicator, value FROM v_figures_latest WHERE scope = 'network'"`);
+        out(`  npx cafe-impact --warehouse ${path} export panel --format csv --output panel/   (R, Python, Stata; codebook beside it)`);
       } finally {
         wh.close();
       }
