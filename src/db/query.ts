@@ -54,6 +54,8 @@ async function guarded(path: string): Promise<{ instance: DuckDBInstance; conn: 
 
 /** Refuses what is not one read-only statement; returns the statement's kind. */
 async function check(conn: DuckDBConnection, sql: string): Promise<string> {
+  // DuckDB's extraction fails without a message on a query with no statement at all
+  if (!sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|;/g, '').trim()) throw new UserError(queryErrors.oneStatement(0));
   let extracted;
   try {
     extracted = await conn.extractStatements(sql);

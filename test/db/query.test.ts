@@ -105,6 +105,8 @@ describe('cafe-impact query', () => {
     ['CALL pragma_version()', /CALL statement/],
     ['BEGIN TRANSACTION', /TRANSACTION statement/],
     ['SELECT 1; SELECT 2', /exactly one statement \(the query holds 2\)/],
+    ['', /exactly one statement \(the query holds 0\)/],
+    [' ; -- nothing', /exactly one statement \(the query holds 0\)/],
   ];
   for (const [sql, why] of refused) {
     it(`refuses ${sql}`, async () => {
