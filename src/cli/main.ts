@@ -25,11 +25,12 @@ import { registerExplain } from './commands/explain.ts';
 import { registerDid } from './commands/did.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerExport } from './commands/export.ts';
+import { registerReport } from './commands/report.ts';
 import { registerFigures } from './commands/figures.ts';
 import { registerRun } from './commands/run.ts';
 
 /** The commands, in the order `--help` lists them: one file each in src/cli/commands/. */
-const COMMANDS = [registerIngest, registerStatus, registerRejects, registerUnload, registerReload, registerSchema, registerReference, registerRun, registerFigures, registerExplain, registerDid, registerQuery, registerExport, registerDemo];
+const COMMANDS = [registerIngest, registerStatus, registerRejects, registerUnload, registerReload, registerSchema, registerReference, registerRun, registerFigures, registerExplain, registerDid, registerQuery, registerExport, registerReport, registerDemo];
 
 /** `version`: computed (git) only when asked for, by main(). */
 export function buildProgram(version = ''): Command {

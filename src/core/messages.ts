@@ -224,6 +224,16 @@ export const runErrors = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------
+// Reports (src/reports/)
+
+export const reportErrors = {
+  unknownTemplate: (id: string, known: string[]) => `no report template ${id} (${known.length ? `one of ${known.join(', ')}` : 'none installed'}; cafe-impact report --list)`,
+  badTemplate: (path: string, why: string) => `${path}: not a valid report template (${why})`,
+  needsOutput: () => '--output <file> is required (or --list)',
+  needsPeriod: () => '--period <period> is required (or --list)',
+} as const;
+
+// ---------------------------------------------------------------------------------------------
 // `cafe-impact query` (src/db/query.ts)
 
 export const queryErrors = {
