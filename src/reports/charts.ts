@@ -82,13 +82,18 @@ export async function barChartSvg(c: BarChart): Promise<string> {
       { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11, color: '#1b1b1b' }, encoding: { x: { datum: 0 }, text: { field: 'text' } }, transform: [{ filter: 'datum.value == null' }] },
       { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11, color: '#1b1b1b' }, encoding: { x: { field: 'value', type: 'quantitative' }, text: { field: 'text' } }, transform: [{ filter: 'datum.value != null' }] },
     ],
-    config: { font: 'sans-serif', view: { stroke: null } },
+    // one text alternative for the whole chart (below), in the report's language: vega's own ARIA
+    // labels of marks and axes are English and would be read inside a French report
+    config: { font: 'sans-serif', view: { stroke: null }, aria: false },
   };
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none', locale: localeOf(c.lang) });
   try {
     const svg = await view.toSVG();
-    // the text alternative for assistive technology, beside vega's own aria attributes
-    return svg.replace(/^<svg /, `<svg role="img" aria-label="${escapeAttribute(description)}" `).replace(/(<svg[^>]*>)/, `$1<title>${escapeText(description)}</title>`);
+    // One text alternative for the whole chart, in the report's language, on the root: the
+    // remaining ARIA roles and labels vega writes on axes and titles (English) are dropped.
+    const root = /^<svg[^>]*>/.exec(svg)![0];
+    const inner = svg.slice(root.length).replace(/ (role|aria-roledescription|aria-label)="[^"]*"/g, '');
+    return `${root.replace(/^<svg /, `<svg role="img" aria-label="${escapeAttribute(description)}" `)}<title>${escapeText(description)}</title>${inner}`;
   } finally {
     view.finalize();
   }

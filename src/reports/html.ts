@@ -36,10 +36,12 @@ body { margin: 0 auto; max-width: 52rem; padding: 1rem; }
 header { border-bottom: 3px solid #2f6f8f; margin-bottom: 1.5rem; }
 h1 { font-size: 1.8rem; margin: 0.5rem 0; } h2 { font-size: 1.3rem; margin-top: 2rem; color: #1d4b61; }
 table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; font-size: 0.95rem; }
-th, td { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid #c9d3d8; vertical-align: top; }
+th, td { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid #c9d3d8; vertical-align: top; overflow-wrap: anywhere; }
+p, li { overflow-wrap: anywhere; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 figure { margin: 1rem 0; overflow-x: auto; } svg { max-width: 100%; height: auto; }
 .muted { color: #4a5a62; font-size: 0.9rem; }
+.v { white-space: nowrap; } th.n { text-align: right; }
 @media print { body { max-width: none; } h2 { break-after: avoid; } figure, table { break-inside: avoid; } }
 `.trim();
 
@@ -58,12 +60,20 @@ export async function renderHtml(wh: Warehouse, t: ReportTemplate, o: { period: 
   const label = (id: string) => indicatorDef(id)?.label[lang] ?? id;
   const out: string[] = [];
 
-  const narrative = t.narrative[lang].replace(/\{([a-z0-9_.]+)\}/g, (_, id: string) => (id === 'period' ? formatPeriod(o.period, lang) : value(network.get(id), lang)));
+  // the template's words escaped, each figure in words kept on one line
+  const narrative = t.narrative[lang]
+    .split(/(\{[a-z0-9_.]+\})/)
+    .map((part) => {
+      const m = /^\{([a-z0-9_.]+)\}$/.exec(part);
+      if (!m) return esc(part);
+      return `<span class="v">${esc(m[1] === 'period' ? formatPeriod(o.period, lang) : value(network.get(m[1]!), lang))}</span>`;
+    })
+    .join('');
   for (const s of t.sections) {
     out.push(`<section aria-labelledby="s-${esc(s.id)}"><h2 id="s-${esc(s.id)}">${esc(s.title[lang])}</h2>`);
     if (s.kind === 'figures') {
       const ids = s.indicators === 'headline' ? headlineIndicators().map((d) => d.id) : s.indicators;
-      out.push(`<table><thead><tr><th scope="col">${fr ? 'Indicateur' : 'Indicator'}</th><th scope="col">${fr ? 'Valeur' : 'Value'}</th></tr></thead><tbody>`);
+      out.push(`<table><thead><tr><th scope="col">${fr ? 'Indicateur' : 'Indicator'}</th><th scope="col" class="n">${fr ? 'Valeur' : 'Value'}</th></tr></thead><tbody>`);
       for (const id of ids) out.push(`<tr><th scope="row">${esc(label(id))}</th><td class="n">${esc(value(network.get(id), lang))}</td></tr>`);
       out.push('</tbody></table>');
     } else if (s.kind === 'chart') {
@@ -87,7 +97,7 @@ export async function renderHtml(wh: Warehouse, t: ReportTemplate, o: { period: 
           cols.push({ q, figs: null, why: fr ? `le calcul de ${formatPeriod(q, lang)} n'a pas la méthode ou les paramètres de l'année` : `the run of ${formatPeriod(q, lang)} has another method or other parameters than the year's` });
         } else cols.push({ q, figs: new Map((await runFigures(wh, r.run_id)).filter((f) => f.scope === 'network').map((f) => [f.indicator, f])), why: null });
       }
-      out.push(`<table><thead><tr><th scope="col">${fr ? 'Indicateur' : 'Indicator'}</th>${cols.map((c) => `<th scope="col">${esc(formatPeriod(c.q, lang))}</th>`).join('')}</tr></thead><tbody>`);
+      out.push(`<table><thead><tr><th scope="col">${fr ? 'Indicateur' : 'Indicator'}</th>${cols.map((c) => `<th scope="col" class="n">${esc(formatPeriod(c.q, lang))}</th>`).join('')}</tr></thead><tbody>`);
       for (const id of s.indicators === 'headline' ? headlineIndicators().map((d) => d.id) : s.indicators) {
         out.push(`<tr><th scope="row">${esc(label(id))}</th>${cols.map((c) => `<td class="n">${c.figs ? esc(value(c.figs.get(id), lang)) : '—'}</td>`).join('')}</tr>`);
       }
@@ -114,7 +124,7 @@ export async function renderHtml(wh: Warehouse, t: ReportTemplate, o: { period: 
     '<body>',
     `<header><h1>${esc(title)}</h1><p class="muted">${esc(fr ? `Calcul ${run.run_id} du ${formatDate(run.started_at, lang)}, méthode ${run.method_version}` : `Run ${run.run_id} of ${formatDate(run.started_at, lang)}, method ${run.method_version}`)}</p></header>`,
     '<main>',
-    `<p>${esc(narrative)}</p>`,
+    `<p>${narrative}</p>`,
     ...out,
     '</main>',
     `<footer><p class="muted">${esc(fr ? 'Produit par cafe-impact à partir d’un seul calcul ; aucun chiffre n’est ressaisi.' : 'Produced by cafe-impact from one run; no figure is retyped.')}</p></footer>`,
