@@ -27,6 +27,7 @@ export function registerDemo(program: Command): void {
           year,
           onGenerating: (data) => out(`Generating the synthetic demo network in ${data} …`),
           onGenerate: (s) => out(`  ${s.cafes} cafés in ${s.departments} departments; ${s.files} files`),
+          onAlreadyLoaded: (data) => out(`This warehouse already holds the demo's loads of ${data}: they are kept, ${year} runs again (delete the warehouse to start over)`),
           onIngest: ({ folder, period, report }) => {
             out();
             out(`== ingest ${folder} --period ${period}`);
@@ -67,6 +68,18 @@ export function registerDemo(program: Command): void {
           out(`  cafe-impact did --outcome ${DEMO_DID.outcome}   (échantillon, effets par cohorte, tendances parallèles, hypothèses)`);
           out();
         }
+        // the annual report, in French and English, from this run
+        const [{ renderHtml }, { loadTemplate }, { mkdirSync, writeFileSync }, { dirname, join }] = await Promise.all([
+          import('../../reports/html.ts'), import('../../reports/template.ts'), import('node:fs'), import('node:path'),
+        ]);
+        const reports = join(dirname(path), 'reports');
+        mkdirSync(reports, { recursive: true });
+        for (const lang of ['fr', 'en'] as const) {
+          const file = join(reports, `annual-${year}.${lang}.html`);
+          writeFileSync(file, (await renderHtml(wh, loadTemplate('annual'), { period: String(year), lang })).html);
+          out(`${lang === 'fr' ? 'Rapport annuel' : 'Annual report'} : ${file}`);
+        }
+        out();
         out('The data is synthetic (see datasets/demo/README.md): the figures show the method, not the network.');
         out('Next:');
         out(`  npx cafe-impact --warehouse ${path} figures --period ${year} --format xlsx --output chiffres-${year}.xlsx`);
