@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     env: { TZ: 'Europe/Paris' },
+    // one temporary folder per run, removed at its end (test/global-setup.ts)
+    globalSetup: ['test/global-setup.ts'],
   },
 });
