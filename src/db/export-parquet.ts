@@ -10,10 +10,30 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DATASETS } from '../contract/datasets.ts';
 import { storedTable } from './ddl.ts';
 import { ident, literal } from './sql.ts';
+
+/**
+ * An in-memory DuckDB instance for writing files (Parquet), Paris time, extensions never fetched,
+ * with `snapshot` attached read-only (and made the default catalog) when given; closed after `fn`.
+ */
+export async function withScratchDb<T>(fn: (conn: DuckDBConnection) => Promise<T>, o: { snapshot?: string } = {}): Promise<T> {
+  const db = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  const conn = await db.connect();
+  try {
+    await conn.run(`SET TimeZone = 'Europe/Paris'`);
+    if (o.snapshot) {
+      await conn.run(`ATTACH ${literal(o.snapshot)} AS w (READ_ONLY)`);
+      await conn.run('USE w');
+    }
+    return await fn(conn);
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
 
 export interface ManifestEntry {
   dataset: string;
@@ -26,12 +46,8 @@ export interface ManifestEntry {
 
 export async function exportWarehouseParquet(snapshot: string, dir: string): Promise<ManifestEntry[]> {
   mkdirSync(dir, { recursive: true });
-  const db = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-  const conn = await db.connect();
   const entries: ManifestEntry[] = [];
-  try {
-    await conn.run(`ATTACH ${literal(snapshot)} AS w (READ_ONLY)`);
-    await conn.run(`SET TimeZone = 'Europe/Paris'`);
+  await withScratchDb(async (conn) => {
     const tables = [...Object.values(DATASETS).map((d) => ({ name: d.name, dated: d.kind === 'dated', date: d.dateColumn, table: d.kind === 'dated' ? d.name : storedTable(d) })),
       { name: 'survey_answers', dated: true, date: 'wave_date', table: 'survey_answers' }];
     for (const t of tables) {
@@ -53,19 +69,14 @@ export async function exportWarehouseParquet(snapshot: string, dir: string): Pro
       const m = /dataset=([^/]+)(?:\/period=([^/]+))?/.exec(f)!;
       entries.push({ dataset: m[1]!, period: m[2] ?? null, file: relative(dir, path), rows, bytes: statSync(path).size, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') });
     }
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-  }
+  }, { snapshot });
   writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify({ snapshot, files: entries }, null, 2)}\n`);
   return entries;
 }
 
 /** Rows of typed columns written as one Parquet file, with each column's label as its comment. */
 export async function writeParquet(path: string, columns: { name: string; type: 'VARCHAR' | 'INTEGER' | 'DOUBLE'; label: string }[], rows: readonly (readonly (string | number | null)[])[]): Promise<void> {
-  const db = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-  const conn = await db.connect();
-  try {
+  await withScratchDb(async (conn) => {
     await conn.run(`CREATE TABLE t (${columns.map((c) => `${ident(c.name)} ${c.type}`).join(', ')})`);
     const app = await conn.createAppender('t');
     for (const r of rows) {
@@ -81,8 +92,5 @@ export async function writeParquet(path: string, columns: { name: string; type: 
     app.closeSync();
     for (const c of columns) await conn.run(`COMMENT ON COLUMN t.${ident(c.name)} IS ${literal(c.label)}`);
     await conn.run(`COPY t TO ${literal(path)} (FORMAT parquet)`);
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-  }
+  });
 }

@@ -18,7 +18,9 @@
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection } from '@duckdb/node-api';
 import { UserError } from '../core/errors.ts';
 import { queryErrors } from '../core/messages.ts';
+import { withScratchDb } from './export-parquet.ts';
 import { literal } from './sql.ts';
+import { toPlain } from './warehouse.ts';
 
 /** DuckDB's StatementType values allowed (node-bindings' enum: SELECT = 1, EXPLAIN = 4). */
 const ALLOWED = new Map([[1, 'SELECT'], [4, 'EXPLAIN']]);
@@ -109,22 +111,14 @@ export async function queryToParquet(path: string, sql: string, output: string):
     g.conn.closeSync();
     g.instance.closeSync();
   }
-  const writer = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-  const conn = await writer.connect();
-  try {
-    await conn.run(`ATTACH ${literal(path)} AS snapshot (READ_ONLY)`);
-    await conn.run('USE snapshot');
-    await conn.run(`SET TimeZone = 'Europe/Paris'`);
+  return withScratchDb(async (conn) => {
     try {
       const r = await conn.run(`COPY (${sql}) TO ${literal(output)} (FORMAT parquet)`);
       return Number(r.rowsChanged);
     } catch (e) {
       throw new UserError(queryErrors.failed((e as Error).message.split('\n')[0]!));
     }
-  } finally {
-    conn.closeSync();
-    writer.closeSync();
-  }
+  }, { snapshot: path });
 }
 
 const PARIS = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset' });
@@ -146,9 +140,8 @@ function isoWithOffset(utcMs: number, offsetMin: number): string {
 /** A DuckDB value as JSON and CSV show it (see the module's comment). */
 export function typed(v: unknown, typeId: DuckDBTypeId): unknown {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (typeof v === 'bigint' || (v instanceof Date && typeId === DuckDBTypeId.DATE)) return toPlain(v, typeId); // the warehouse's own rules
   if (v instanceof Date) {
-    if (typeId === DuckDBTypeId.DATE) return v.toISOString().slice(0, 10);
     if (typeId === DuckDBTypeId.TIMESTAMP || typeId === DuckDBTypeId.TIMESTAMP_S || typeId === DuckDBTypeId.TIMESTAMP_MS || typeId === DuckDBTypeId.TIMESTAMP_NS) {
       // wall-clock Paris time read as if UTC: the offset is the one in force at that wall time
       const wall = v.getTime();

@@ -99,6 +99,11 @@ export interface TreatmentAssignment {
   excluded: DidExclusion[];
 }
 
+/** Records a left-out group when it is not empty. */
+const excluder = (list: DidExclusion[]) => (reason: DidExclusion['reason'], communes: number, message: string) => {
+  if (communes > 0) list.push({ reason, communes, message });
+};
+
 /** Who is treated from when and who is a control, whatever the outcome (the sample's first rules). */
 export async function treatmentAssignment(wh: Warehouse, valid: string): Promise<TreatmentAssignment> {
   const cafes = await wh.all<{ cafe_id: string; commune_insee: string; model: string; opened_on: string | null }>(
@@ -124,9 +129,7 @@ export async function treatmentAssignment(wh: Warehouse, valid: string): Promise
     cohortOf.set(c.commune_insee, Math.min(y, cohortOf.get(c.commune_insee) ?? Infinity));
   }
   const excluded: DidExclusion[] = [];
-  const exclude = (reason: DidExclusion['reason'], communes: number, message: string) => {
-    if (communes > 0) excluded.push({ reason, communes, message });
-  };
+  const exclude = excluder(excluded);
   const noDate = [...undated].filter((c) => !cohortOf.has(c));
   if (undatedCafes) exclude('no_opening_date', noDate.length, didErrors.noOpeningDate(undatedCafes, noDate.length));
   const itinerantOnly = [...itinerant].filter((c) => !cohortOf.has(c) && !undated.has(c)).length;
@@ -152,9 +155,7 @@ export async function didSample(wh: Warehouse, o: DidOptions): Promise<DidSample
   const valid = validSql(o.asOf);
   const { cohortOf, controls, excluded } = await treatmentAssignment(wh, valid);
   const obs = await outcomeRows(wh, o.outcome, valid);
-  const exclude = (reason: DidExclusion['reason'], communes: number, message: string) => {
-    if (communes > 0) excluded.push({ reason, communes, message });
-  };
+  const exclude = excluder(excluded);
 
   const inSample = (c: string) => cohortOf.has(c) || controls.has(c);
   const sampleObs = obs.filter((r) => inSample(r.unit));
