@@ -231,6 +231,16 @@ export const reportErrors = {
   badTemplate: (path: string, why: string) => `${path}: not a valid report template (${why})`,
   needsOutput: () => '--output <file> is required (or --list)',
   needsPeriod: () => '--period <period> is required (or --list)',
+  badFor: (value: string) => `--for ${value}: give <scope>:<id>, the scope one of region, department, cafe, programme (region:84, cafe:C001, programme:guinguette_mobile)`,
+  forNotAccepted: (template: string, scope: string, accepted: string[]) =>
+    `the ${template} template is not made for ${scope === 'network' ? 'the whole network (give --for)' : `--for ${scope}:…`} (it accepts ${accepted.map((s) => (s === 'network' ? 'no --for' : `--for ${s}:<id>`)).join(', ')})`,
+  unknownTarget: (scope: string, id: string, period: string) => `--for ${scope}:${id}: no such ${scope} in the run of ${period}`,
+  noTarget: (template: string, period: string) => `the ${template} template found nothing to report on in the run of ${period} (no itinerant café)`,
+  runLoadGone: (runId: string, period: string, loads: string[]) =>
+    `the run ${runId} of ${period} read load${loads.length > 1 ? 's' : ''} ${loads.join(', ')}, unloaded since: its figures no longer match the warehouse (cafe-impact run --period ${period} first)`,
+  allCafes: () => '--all-cafes writes one file per café: give --output <folder> and no --for',
+  allCafesTemplate: (template: string) => `--all-cafes needs a template made for --for cafe:<id> (${template} is not)`,
+  boundaries: (path: string, why: string) => `--boundaries ${path}: not usable as boundaries (${why}); give a GeoJSON FeatureCollection of polygons in longitude/latitude`,
 } as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 /**
- * The HTML report opened as a person opens it: in a real headless browser (Debian's chromium
- * through playwright-core, never a browser download). No console error, no request but the file
- * itself, the chart rendered, the headline figures visible, readable on a phone and on a desktop
+ * Every template's HTML report opened as a person opens it: in a real headless browser (Debian's
+ * chromium through playwright-core, never a browser download). No console error, no dialog (the
+ * hostile café name stays text), no request but the file itself, every chart and map rendered,
+ * the headline figures visible, readable on a phone and on a desktop without horizontal overflow
  * (screenshots kept in .test-artifacts/), and an accessibility check (axe-core) without a serious
  * violation.
  */
@@ -12,68 +13,97 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../src/core/period.ts';
 import { Warehouse } from '../../src/db/warehouse.ts';
-import { renderHtml } from '../../src/reports/html.ts';
+import { parseFor } from '../../src/reports/build.ts';
+import { renderReport } from '../../src/reports/render.ts';
 import { loadTemplate } from '../../src/reports/template.ts';
-import { defaultConfig } from '../../src/runs/config.ts';
-import { runPeriod } from '../../src/runs/run.ts';
-import { ingestGolden } from '../helpers/golden-network.ts';
+import { HOSTILE, reportWarehouse } from '../helpers/report-network.ts';
 import { requireTool } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/warehouse.ts';
 
 const ARTIFACTS = new URL('../../.test-artifacts/', import.meta.url).pathname;
 const hasChromium = requireTool('chromium', 'chromium');
 
-describe.runIf(hasChromium)('the annual report in Chromium', () => {
-  let file: string;
-  beforeAll(async () => {
-    const path = join(tempDir('browser-'), 'w.duckdb');
-    const wh = await Warehouse.open(path);
-    try {
-      await ingestGolden(wh, { atm: true });
-      await runPeriod(wh, parsePeriod('2023'), { config: defaultConfig() });
-      file = join(tempDir(), 'annual.html');
-      writeFileSync(file, (await renderHtml(wh, loadTemplate('annual'), { period: '2023', lang: 'fr' })).html);
-    } finally {
-      wh.close();
-    }
-  });
+// [template, --for, the hostile network?, a row the reader must see (by hand: test/reports/html.test.ts, templates.test.ts)]
+const CASES = [
+  ['annual', null, false, /Kilomètres évités — pain\s+367 km/],
+  ['cohesion', null, false, /Kilomètres évités — pain\s+367 km/],
+  ['cafe-sheet', 'cafe:C2', true, /Habitants mobilisés\s+secret statistique\s+6 personnes/],
+  ['itinerant', null, true, /Personnes touchées par les événements\s+500 personnes\s+512 personnes/],
+  ['programme', 'programme:guinguette_mobile', false, /Événements\s+2 événements\s+3 événements/],
+] as const;
 
-  it('opens without a console error or a request, shows the figures and the chart, at phone and desktop widths; axe finds no serious violation', async () => {
+describe.runIf(hasChromium)('the reports in Chromium', () => {
+  const files = new Map<string, string>();
+  beforeAll(async () => {
+    const golden = await reportWarehouse();
+    const hostile = await reportWarehouse({ hostile: true });
+    for (const [template, f, h] of CASES) {
+      const wh = await Warehouse.open(h ? hostile : golden, { readOnly: true, migrate: false });
+      try {
+        const file = join(tempDir(), `${template}.html`);
+        writeFileSync(file, (await renderReport(wh, loadTemplate(template), { period: parsePeriod('2023'), lang: 'fr', format: 'html', for: f ? parseFor(f) : null })).content);
+        files.set(template, file);
+      } finally {
+        wh.close();
+      }
+    }
+  }, 120_000);
+
+  it('each opens without a console error, dialog or request, shows its figures and charts at phone and desktop widths; axe finds no serious violation', async () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
     try {
       mkdirSync(ARTIFACTS, { recursive: true });
-      for (const [name, width, height] of [['phone', 375, 812], ['desktop', 1280, 900]] as const) {
-        const page = await browser.newPage({ viewport: { width, height } });
-        const errors: string[] = [];
-        const requests: string[] = [];
-        page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-        page.on('pageerror', (e) => errors.push(e.message));
-        page.on('request', (r) => requests.push(r.url()));
+      for (const [template, , hostile, row] of CASES) {
+        const file = files.get(template)!;
+        for (const [name, width, height] of [['phone', 375, 812], ['desktop', 1280, 900]] as const) {
+          const page = await browser.newPage({ viewport: { width, height } });
+          const errors: string[] = [];
+          const requests: string[] = [];
+          const dialogs: string[] = [];
+          page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+          page.on('pageerror', (e) => errors.push(e.message));
+          page.on('request', (r) => requests.push(r.url()));
+          page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+          await page.goto(pathToFileURL(file).href);
+          expect(errors, template).toEqual([]);
+          expect(dialogs, template).toEqual([]);
+          expect(requests, template).toEqual([pathToFileURL(file).href]);
+          await expect(page.getByRole('row', { name: row }).first().isVisible(), `${template}: ${row}`).resolves.toBe(true);
+          if (hostile) {
+            // the name is text on the page, and no element came out of it
+            await expect(page.getByText(HOSTILE).first().isVisible()).resolves.toBe(true);
+            expect(await page.locator('img').count()).toBe(0);
+          }
+          const charts = page.locator('figure svg');
+          const n = await charts.count();
+          expect(n, `${template}: charts`).toBeGreaterThan(0);
+          for (let i = 0; i < n; i++) {
+            const box = await charts.nth(i).boundingBox();
+            expect(box!.width, `${template}: chart ${i}`).toBeGreaterThan(100);
+            expect(box!.width).toBeLessThanOrEqual(width);
+            // drawn: marks inside, not an empty frame
+            expect(await charts.nth(i).locator('path, line').count()).toBeGreaterThan(2);
+          }
+          expect(await page.evaluate(() => document.documentElement.scrollWidth), `${template} ${name}: overflow`).toBeLessThanOrEqual(width);
+          // row headers stay readable (found on a phone: numeric cells that never wrap crushed them to a letter a line)
+          const narrowest = await page.evaluate(() => Math.min(...[...document.querySelectorAll('th[scope=row]')].map((e) => e.getBoundingClientRect().width)));
+          expect(narrowest, `${template} ${name}: narrowest row header`).toBeGreaterThanOrEqual(100);
+          await page.screenshot({ path: join(ARTIFACTS, `${template}-${name}.png`), fullPage: true });
+          await page.close();
+        }
+        // axe-core, injected past the report's own policy (which forbids every script)
+        const context = await browser.newContext({ bypassCSP: true });
+        const page = await context.newPage();
         await page.goto(pathToFileURL(file).href);
-        expect(errors).toEqual([]);
-        expect(requests).toEqual([pathToFileURL(file).href]);
-        // 366.943764 km of bread by hand (test/indicators/golden.test.ts) → "367 km"
-        await expect(page.getByRole('row', { name: /Kilomètres évités — pain\s+367 km/ }).isVisible()).resolves.toBe(true);
-        const chart = page.locator('figure svg').first();
-        const box = await chart.boundingBox();
-        expect(box!.width).toBeGreaterThan(100);
-        expect(box!.width).toBeLessThanOrEqual(width); // no horizontal overflow of the chart
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-        await page.screenshot({ path: join(ARTIFACTS, `annual-${name}.png`), fullPage: true });
-        await page.close();
+        await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+        const result = (await page.evaluate(async () => (globalThis as unknown as { axe: { run: () => Promise<unknown> } }).axe.run())) as { violations: { id: string; impact: string }[] };
+        const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+        expect(serious, template).toEqual([]);
+        await context.close();
       }
-      // axe-core, injected past the report's own policy (which forbids every script)
-      const context = await browser.newContext({ bypassCSP: true });
-      const page = await context.newPage();
-      await page.goto(pathToFileURL(file).href);
-      await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
-      const result = (await page.evaluate(async () => (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run())) as { violations: { id: string; impact: string; nodes?: unknown[] }[] };
-      const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-      expect(serious).toEqual([]);
-      await context.close();
     } finally {
       await browser.close();
     }
-  }, 120_000);
+  }, 240_000);
 });

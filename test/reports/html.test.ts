@@ -1,5 +1,5 @@
 /**
- * The annual report as HTML (src/reports/html.ts, reports/annual/template.json) on the golden
+ * The annual report as HTML (src/reports/build.ts → html.ts, reports/annual/template.json) on the golden
  * network, read back as text. Expected figures by hand (test/indicators/golden.test.ts):
  * km_saved.bread = 15 × 11.119508 + 20 × 5.559754 + 4 × 22.239016 = 366.943764 km → "367 km";
  * with the ATM (7 cash uses × 11.119508 km = 77.836556 km), km_saved = 444.78032 + 77.836556 =
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../src/core/period.ts';
 import { Warehouse } from '../../src/db/warehouse.ts';
-import { renderHtml } from '../../src/reports/html.ts';
+import { renderReport } from '../../src/reports/render.ts';
 import { loadTemplate } from '../../src/reports/template.ts';
 import { defaultConfig } from '../../src/runs/config.ts';
 import { runPeriod } from '../../src/runs/run.ts';
@@ -33,7 +33,7 @@ beforeAll(async () => {
 const render = async (lang: 'fr' | 'en') => {
   const wh = await Warehouse.open(path, { readOnly: true, migrate: false });
   try {
-    return (await renderHtml(wh, loadTemplate('annual'), { period: '2023', lang })).html;
+    return (await renderReport(wh, loadTemplate('annual'), { period: parsePeriod('2023'), lang, format: 'html' })).content as string;
   } finally {
     wh.close();
   }
@@ -73,9 +73,12 @@ describe('the annual report in HTML', () => {
     const r = await cli('--warehouse', path, 'report', '--period', '2023', '--template', 'annual', '--format', 'html', '--out', out);
     expect(r.code, r.stderr).toBe(0);
     const list = await cli('--warehouse', path, 'report', '--list', '--lang', 'en');
-    expect(list.stdout).toMatch(/^annual\s+The network's key figures — /);
+    expect(list.stdout).toMatch(/^annual\s+The network's key figures \(network, --for region:<id>, --for department:<id>\) — /);
+    // the five templates of the issue, each with whom it is for
+    expect(list.stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual(['annual', 'cafe-sheet', 'cohesion', 'itinerant', 'programme']);
+    expect(list.stdout).toMatch(/^cafe-sheet\s+Café sheet \(--for cafe:<id>\)/m);
     const bad = await cli('--warehouse', path, 'report', '--period', '2023', '--template', 'nope', '--output', out);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/no report template nope \(one of annual/);
+    expect(bad.stderr).toMatch(/no report template nope \(one of annual, cafe-sheet, cohesion, itinerant, programme/);
   });
 });

@@ -68,17 +68,24 @@ export function registerDemo(program: Command): void {
           out(`  cafe-impact did --outcome ${DEMO_DID.outcome}   (échantillon, effets par cohorte, tendances parallèles, hypothèses)`);
           out();
         }
-        // the annual report, in French and English, from this run
-        const [{ renderHtml }, { loadTemplate }, { mkdirSync, writeFileSync }, { dirname, join }] = await Promise.all([
-          import('../../reports/html.ts'), import('../../reports/template.ts'), import('node:fs'), import('node:path'),
+        // the annual report (French and English) and a funder's report (HTML and PDF), from this run
+        const [{ renderReport }, { loadReportData }, { loadTemplate }, { mkdirSync, writeFileSync }, { dirname, join }, { parsePeriod }] = await Promise.all([
+          import('../../reports/render.ts'), import('../../reports/build.ts'), import('../../reports/template.ts'), import('node:fs'), import('node:path'), import('../../core/period.ts'),
         ]);
         const reports = join(dirname(path), 'reports');
         mkdirSync(reports, { recursive: true });
-        for (const lang of ['fr', 'en'] as const) {
-          const file = join(reports, `annual-${year}.${lang}.html`);
-          writeFileSync(file, (await renderHtml(wh, loadTemplate('annual'), { period: String(year), lang })).html);
-          out(`${lang === 'fr' ? 'Rapport annuel' : 'Annual report'} : ${file}`);
+        const period = parsePeriod(String(year));
+        const data = await loadReportData(wh, period);
+        const written: [string, string][] = [];
+        for (const [template, lang, format, label] of [
+          ['annual', 'fr', 'html', 'Rapport annuel'], ['annual', 'en', 'html', 'Annual report'],
+          ['cohesion', 'fr', 'html', 'Rapport cohésion territoriale'], ['cohesion', 'fr', 'pdf', 'Rapport cohésion territoriale'],
+        ] as const) {
+          const file = join(reports, `${template}-${year}.${lang}.${format}`);
+          writeFileSync(file, (await renderReport(wh, loadTemplate(template), { period, lang, format }, data)).content);
+          written.push([label, file]);
         }
+        for (const [label, file] of written) out(`${label} : ${file}`);
         out();
         out('The data is synthetic (see datasets/demo/README.md): the figures show the method, not the network.');
         out('Next:');

@@ -1,0 +1,115 @@
+/**
+ * The map of a report: points (cafés, or the communes an itinerant café visited) over
+ * boundaries, coloured by a category (lifecycle stage or model), rendered to SVG in Node like
+ * the charts (vega-lite → vega, `renderer: 'none'`). Projection: conic conformal with the
+ * standard parallels of Lambert-93 (44° and 49° N), fitted to what is drawn.
+ *
+ * Boundaries are an input (`--boundaries FILE`, a GeoJSON FeatureCollection of polygons in
+ * longitude/latitude, such as IGN's simplified departments): nothing geographic ships with the
+ * package. Polygons are rewound for vega (its spherical clipping fills a polygon of standard
+ * winding as the whole sphere but the shape: turf.rewind(fc, { reverse: true })). Only
+ * metropolitan France is drawn; points and polygons outside it (overseas) are counted and said,
+ * never drawn at the wrong place. Without boundaries the points are drawn alone, projected the
+ * same way.
+ */
+import { readFileSync } from 'node:fs';
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+import type { Lang } from '../core/vocabulary.ts';
+import { UserError } from '../core/errors.ts';
+import { reportErrors } from '../core/messages.ts';
+
+export interface MapPoint {
+  lon: number;
+  lat: number;
+  /** Category key (stage or model code). */
+  group: string;
+  label: string;
+}
+
+export interface MapGroup {
+  key: string;
+  label: string;
+}
+
+export interface MapSpec {
+  title: string;
+  legend: string;
+  groups: readonly MapGroup[];
+  points: readonly MapPoint[];
+  boundaries: GeoJSON.FeatureCollection | null;
+  description: string;
+  lang: Lang;
+  width?: number;
+}
+
+/** Okabe–Ito: distinguishable with the common colour-vision deficiencies. */
+const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#000000'];
+
+/** Metropolitan France (and Corsica) in longitude/latitude. */
+const METRO = { west: -5.5, east: 10, south: 41, north: 51.5 };
+export const inMetropolitanFrance = (lon: number, lat: number) => lon >= METRO.west && lon <= METRO.east && lat >= METRO.south && lat <= METRO.north;
+
+/** Reads `--boundaries`: a FeatureCollection of (Multi)Polygons, kept to metropolitan France, rewound for vega. */
+export async function readBoundaries(path: string): Promise<GeoJSON.FeatureCollection> {
+  let fc: GeoJSON.FeatureCollection;
+  try {
+    fc = JSON.parse(readFileSync(path, 'utf8')) as GeoJSON.FeatureCollection;
+  } catch (e) {
+    throw new UserError(reportErrors.boundaries(path, (e as Error).message));
+  }
+  if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new UserError(reportErrors.boundaries(path, 'not a FeatureCollection'));
+  const polygons = fc.features.filter((f) => f?.geometry && (f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon'));
+  if (!polygons.length) throw new UserError(reportErrors.boundaries(path, 'no Polygon or MultiPolygon feature'));
+  const { bbox, rewind, featureCollection } = await import('@turf/turf');
+  const metro = polygons.filter((f) => {
+    const [w, s, e, n] = bbox(f);
+    return inMetropolitanFrance((w + e) / 2, (s + n) / 2);
+  });
+  if (!metro.length) throw new UserError(reportErrors.boundaries(path, 'no polygon in metropolitan France (longitude/latitude expected, not projected coordinates)'));
+  // only the geometry: the properties (names, codes) are not drawn and would weigh the SVG
+  return rewind(featureCollection(metro.map((f) => ({ type: 'Feature' as const, properties: {}, geometry: f.geometry }))), { reverse: true }) as GeoJSON.FeatureCollection;
+}
+
+export async function mapSvg(m: MapSpec): Promise<string> {
+  const width = m.width ?? 440;
+  const projection = { type: 'conicConformal' as const, parallels: [44, 49], rotate: [-3, 0] as [number, number] };
+  const points = m.points.map((p) => ({ lon: p.lon, lat: p.lat, group: p.group, label: p.label }));
+  const domain = m.groups.map((g) => g.key);
+  const names = Object.fromEntries(m.groups.map((g) => [g.key, g.label]));
+  const layers: Record<string, unknown>[] = [];
+  if (m.boundaries) {
+    layers.push({ data: { values: m.boundaries, format: { type: 'json', property: 'features' } }, mark: { type: 'geoshape', fill: '#eef2f4', stroke: '#8a9aa3', strokeWidth: 0.4 } });
+  }
+  layers.push({
+    data: { values: points },
+    mark: { type: 'circle', size: 36, opacity: 0.9, stroke: 'white', strokeWidth: 0.6 },
+    encoding: {
+      longitude: { field: 'lon', type: 'quantitative' },
+      latitude: { field: 'lat', type: 'quantitative' },
+      color: {
+        field: 'group', type: 'nominal', scale: { domain, range: PALETTE.slice(0, domain.length) },
+        legend: { title: m.legend, orient: 'bottom', columns: 2, labelLimit: 260, labelExpr: `${JSON.stringify(names)}[datum.value]`, symbolType: 'circle' },
+      },
+    },
+  });
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: m.title,
+    width, height: Math.round(width * 0.92),
+    background: 'white',
+    projection,
+    layer: layers,
+    config: { font: 'sans-serif', view: { stroke: null }, aria: false },
+  } as unknown as vl.TopLevelSpec;
+  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
+  try {
+    const svg = await view.toSVG();
+    const root = /^<svg[^>]*>/.exec(svg)![0];
+    const inner = svg.slice(root.length).replace(/ (role|aria-roledescription|aria-label)="[^"]*"/g, '');
+    const alt = m.description.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    return `${root.replace(/^<svg /, `<svg role="img" aria-label="${alt.replace(/"/g, '&quot;')}" `)}<title>${alt}</title>${inner}`;
+  } finally {
+    view.finalize();
+  }
+}
