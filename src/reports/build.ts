@@ -29,7 +29,7 @@ import type { Warehouse } from '../db/warehouse.ts';
 import { latestRun, runFigures, type RunRecord } from '../figures/store.ts';
 import type { Figure } from '../figures/types.ts';
 import { scopeLabel } from '../format/labels.ts';
-import { formatDate, formatNumber, formatPeriod, formatPlain, formatValue, SUPPRESSED } from '../format/locale.ts';
+import { formatDate, formatNumber, formatPeriod, formatValue, SUPPRESSED } from '../format/locale.ts';
 import { headlineIndicators, indicatorDef } from '../indicators/registry.ts';
 import { barChartSvg } from './charts.ts';
 import { inMetropolitanFrance, mapSvg, type MapPoint } from './map.ts';
@@ -360,10 +360,10 @@ async function mapSection(ctx: Ctx, s: Extract<ReportSection, { kind: 'map' }>, 
     else if (!inMetropolitanFrance(lon, lat)) overseas++;
     else points.push({ lon, lat, group, label: lbl });
   };
-  let what: string;
+  let what: (n: number) => string;
   if (s.points === 'cafes') {
     for (const c of target.cafes) place(c.lon, c.lat, s.color === 'programme' ? '' : c[s.color], c.name);
-    what = fr ? 'cafés' : 'cafés';
+    what = (n) => (n > 1 ? 'cafés' : 'café');
   } else {
     // one point per commune visited, coloured by the programme of its first event
     const seen = new Map<string, EventRow>();
@@ -374,11 +374,11 @@ async function mapSection(ctx: Ctx, s: Extract<ReportSection, { kind: 'map' }>, 
       const home = cafe && cafe.commune_insee === e.commune_insee;
       place(e.lon ?? (home ? cafe.lon : null), e.lat ?? (home ? cafe.lat : null), s.color === 'programme' ? e.programme : (cafe?.[s.color] ?? ''), e.commune_name ?? e.commune_insee ?? '');
     }
-    what = fr ? 'communes visitées' : 'communes visited';
+    what = (n) => (fr ? (n > 1 ? 'communes visitées' : 'commune visitée') : n > 1 ? 'communes visited' : 'commune visited');
   }
   const unplaced = () => [
-    ...(overseas ? [fr ? `${formatNumber(overseas, 0, lang)} ${what} hors de la France métropolitaine, non représentés.` : `${formatNumber(overseas, 0, lang)} ${what} outside metropolitan France, not drawn.`] : []),
-    ...(noPosition ? [fr ? `${formatNumber(noPosition, 0, lang)} ${what} sans position connue (commune_positions), non représentés.` : `${formatNumber(noPosition, 0, lang)} ${what} without a known position (commune_positions), not drawn.`] : []),
+    ...(overseas ? [fr ? `${formatNumber(overseas, 0, lang)} ${what(overseas)} hors de la France métropolitaine, non ${overseas > 1 ? 'représentés' : 'représenté'} sur la carte.` : `${formatNumber(overseas, 0, lang)} ${what(overseas)} outside metropolitan France, not drawn.`] : []),
+    ...(noPosition ? [fr ? `${formatNumber(noPosition, 0, lang)} ${what(noPosition)} sans position connue (commune_positions), non ${noPosition > 1 ? 'représentés' : 'représenté'} sur la carte.` : `${formatNumber(noPosition, 0, lang)} ${what(noPosition)} without a known position (commune_positions), not drawn.`] : []),
   ];
   if (!points.length) return [{ kind: 'note', text: [fr ? 'Pas de carte : rien à y placer.' : 'No map: nothing to place on it.', ...unplaced()].join(' ') }];
   const scopeOf = s.color === 'stage' ? 'stage' : s.color === 'model' ? 'model' : 'programme';
@@ -388,7 +388,7 @@ async function mapSection(ctx: Ctx, s: Extract<ReportSection, { kind: 'map' }>, 
   const rank = (k: string) => ((order as readonly string[]).indexOf(k) + 1 || order.length + 1);
   const groups = [...counts.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).map((k) => ({ key: k, label: `${scopeOf === 'programme' ? humanProgramme(k, lang) : scopeLabel(scopeOf, k, null, lang)} (${formatNumber(counts.get(k)!, 0, lang)})` }));
   const legend = s.color === 'stage' ? (fr ? 'Étape' : 'Stage') : s.color === 'model' ? (fr ? 'Modèle' : 'Model') : 'Programme';
-  const description = `${s.title[lang]}${fr ? ' : ' : ': '}${formatNumber(points.length, 0, lang)} ${what}${fr ? ' ; ' : '; '}${groups.map((g) => g.label).join(', ')}`;
+  const description = `${s.title[lang]}${fr ? ' : ' : ': '}${formatNumber(points.length, 0, lang)} ${what(points.length)}${fr ? ' ; ' : '; '}${groups.map((g) => g.label).join(', ')}`;
   const svg = await mapSvg({ title: s.title[lang], legend, groups, points, boundaries: ctx.boundaries, description, lang });
   const out: Block[] = [{ kind: 'chart', svg, width: 440, caption: description }];
   const notes: string[] = [];
@@ -494,8 +494,8 @@ function appendix(ctx: Ctx, compact: boolean, template: string): Block[] {
   });
   out.push({ kind: 'subheading', text: fr ? 'Paramètres' : 'Parameters' }, {
     kind: 'table', small: true,
-    columns: [{ label: fr ? 'Paramètre' : 'Parameter', code: true }, { label: fr ? 'Valeur' : 'Value' }],
-    rows: flatten(run.parameters, lang).map(([k, v]) => ({ header: k, cells: [v] })),
+    columns: [{ label: fr ? 'Paramètre' : 'Parameter', code: true }, { label: fr ? 'Valeur' : 'Value', code: true }],
+    rows: flatten(run.parameters).map(([k, v]) => ({ header: k, cells: [v] })),
   });
   const byCode = new Map<string, string[]>();
   for (const w of run.warnings) byCode.set(w.code, [...(byCode.get(w.code) ?? []), w.subject ?? '']);
@@ -520,11 +520,8 @@ function appendix(ctx: Ctx, compact: boolean, template: string): Block[] {
   return out;
 }
 
-/** `{ a: { b: 1 } }` → [['a.b', '1']]: the run's parameters as lines. */
-function flatten(o: unknown, lang: Lang, prefix = ''): [string, string][] {
-  if (o !== null && typeof o === 'object' && !Array.isArray(o)) return Object.entries(o as Record<string, unknown>).flatMap(([k, v]) => flatten(v, lang, prefix ? `${prefix}.${k}` : k));
-  if (typeof o === 'boolean') return [[prefix, lang === 'fr' ? (o ? 'oui' : 'non') : o ? 'yes' : 'no']];
-  if (typeof o === 'number') return [[prefix, formatPlain(o, lang, 6)]];
-  if (Array.isArray(o) && !o.length) return [[prefix, lang === 'fr' ? '(aucun)' : '(none)']];
-  return [[prefix, typeof o === 'string' ? o : JSON.stringify(o)]];
+/** `{ a: { b: 1 } }` → [['a.b', '1']]: the run's parameters as lines, values as the configuration writes them (code). */
+function flatten(o: unknown, prefix = ''): [string, string][] {
+  if (o !== null && typeof o === 'object' && !Array.isArray(o)) return Object.entries(o as Record<string, unknown>).flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
+  return [[prefix, JSON.stringify(o)]];
 }

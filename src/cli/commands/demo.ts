@@ -78,8 +78,8 @@ export function registerDemo(program: Command): void {
         const data = await loadReportData(wh, period);
         const written: [string, string][] = [];
         for (const [template, lang, format, label] of [
-          ['annual', 'fr', 'html', 'Rapport annuel'], ['annual', 'en', 'html', 'Annual report'],
-          ['cohesion', 'fr', 'html', 'Rapport cohésion territoriale'], ['cohesion', 'fr', 'pdf', 'Rapport cohésion territoriale'],
+          ['annual', 'fr', 'html', 'Rapport annuel'], ['annual', 'fr', 'pdf', 'Rapport annuel (PDF)'], ['annual', 'en', 'html', 'Annual report'],
+          ['cohesion', 'fr', 'html', 'Rapport pour un financeur public : cafés et cohésion des territoires'], ['cohesion', 'fr', 'pdf', 'Le même (PDF)'],
         ] as const) {
           const file = join(reports, `${template}-${year}.${lang}.${format}`);
           writeFileSync(file, (await renderReport(wh, loadTemplate(template), { period, lang, format }, data)).content);
@@ -93,6 +93,7 @@ export function registerDemo(program: Command): void {
         out(`  npx cafe-impact --warehouse ${path} explain km_saved --period ${year}`);
         out(`  npx cafe-impact --warehouse ${path} rejects --period ${year}-Q2`);
         out(`  npx cafe-impact --warehouse ${path} query "SELECT indicator, value FROM v_figures_latest WHERE scope = 'network'"`);
+        out(`  npx cafe-impact --warehouse ${path} report --period ${year} --template cafe-sheet --for cafe:${data.cafes[0]?.cafe_id ?? 'C0001'} --format pdf --output fiche.pdf   (cafe-impact report --list)`);
         out(`  npx cafe-impact --warehouse ${path} export panel --format csv --output panel/   (R, Python, Stata; codebook beside it)`);
       } finally {
         wh.close();
