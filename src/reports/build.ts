@@ -158,7 +158,7 @@ export async function buildReport(data: ReportData, t: ReportTemplate, o: BuildO
   const targets = targetsOf(data, t, o.for, lang);
   const byKey = new Map(data.figures.map((f) => [key(f.indicator, f.scope, f.scope_id), f]));
   const shown = new Set<string>();
-  const ctx: Ctx = { data, lang, fr, byKey, shown, boundaries: o.boundaries, minCell: minCell(data.run) };
+  const ctx: Ctx = { data, lang, fr, byKey, shown, boundaries: o.boundaries, minCell: minCell(data.run), specs: t.specs };
 
   const parts: ModelPart[] = [];
   for (const target of targets) {
@@ -207,6 +207,7 @@ interface Ctx {
   shown: Set<string>;
   boundaries: GeoJSON.FeatureCollection | null;
   minCell: number;
+  specs: ReportTemplate['specs'];
 }
 
 function minCell(run: RunRecord): number {
@@ -303,7 +304,7 @@ async function section(ctx: Ctx, s: ReportSection, target: Target): Promise<Bloc
       const prefix = /^(.+? — )/.exec(labels[0] ?? '')?.[1];
       const short = prefix && labels.length > 1 && labels.every((l) => l.startsWith(prefix)) ? labels.map((l) => l.slice(prefix.length)) : labels;
       const svg = await barChartSvg({
-        title: s.title[lang], unit, lang,
+        title: s.title[lang], unit, lang, overrides: s.spec ? ctx.specs[s.spec] : undefined,
         data: ids.map((id, i) => ({ label: short[i]!, value: figs[i]?.value ?? null, suppressed: figs[i]?.suppressed ?? false, low: figs[i]?.ci_low ?? null, high: figs[i]?.ci_high ?? null })),
       });
       const out: Block[] = [{ kind: 'chart', svg, width: 520, caption: ids.map((id, i) => `${labelIn(ctx.data, id, lang)}${fr ? ' : ' : ': '}${words(figs[i], lang)}`).join(' · ') }];

@@ -35,6 +35,23 @@ export interface BarChart {
   /** Text alternative; by default the title and each bar's label and value in words. */
   description?: string;
   width?: number;
+  /**
+   * A template's edits of the vega-lite spec (reports/<id>/<file>.vl.json): merged into it, objects
+   * key by key and arrays (the layers) item by item — colours, sizes, fonts, axes. The data, the
+   * values' text and the text alternative stay the report's.
+   */
+  overrides?: Record<string, unknown>;
+}
+
+/** `a` with `b` merged in: objects key by key, arrays item by item, other values replaced. */
+export function mergeSpec(a: unknown, b: unknown): unknown {
+  if (Array.isArray(a) && Array.isArray(b)) return a.map((x, i) => (i < b.length ? mergeSpec(x, b[i]) : x)).concat(b.slice(a.length));
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(b as Record<string, unknown>)) out[k] = k in out ? mergeSpec(out[k], v) : v;
+    return out;
+  }
+  return b === undefined ? a : b;
 }
 
 const LOCALES: Record<Lang, vega.NumberLocale> = {
@@ -86,7 +103,9 @@ export async function barChartSvg(c: BarChart): Promise<string> {
     // labels of marks and axes are English and would be read inside a French report
     config: { font: 'sans-serif', view: { stroke: null }, aria: false },
   };
-  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none', locale: localeOf(c.lang) });
+  // the template's edits, then what the report owns: its data and its text alternative
+  const edited = { ...(mergeSpec(spec, c.overrides ?? {}) as vl.TopLevelSpec), data: { values: rows }, description } as vl.TopLevelSpec;
+  const view = new vega.View(vega.parse(vl.compile(edited).spec), { renderer: 'none', locale: localeOf(c.lang) });
   try {
     const svg = await view.toSVG();
     // One text alternative for the whole chart, in the report's language, on the root: the

@@ -29,8 +29,8 @@ const base = { id, title: text, intro: text.optional() };
 const section = z.discriminatedUnion('kind', [
   /** A table of figures of the report's scope (`compare`: the network's beside them). */
   z.object({ ...base, kind: z.literal('figures'), indicators, compare: z.boolean().optional() }).strict(),
-  /** A bar chart of figures of the report's scope (intervals drawn where they exist). */
-  z.object({ ...base, kind: z.literal('chart'), indicators }).strict(),
+  /** A bar chart of figures of the report's scope (intervals drawn where they exist); `spec`: a vega-lite file of the template merged into the chart's spec. */
+  z.object({ ...base, kind: z.literal('chart'), indicators, spec: z.string().regex(/^[a-z0-9_-]+\.vl\.json$/).optional() }).strict(),
   /** The same figures from the quarterly runs of the same method and parameters. */
   z.object({ ...base, kind: z.literal('quarters'), indicators }).strict(),
   /** Cafés (or the communes an itinerant café visited) as points, coloured by stage, model or programme. */
@@ -58,7 +58,10 @@ const template = z
   })
   .strict();
 
-export type ReportTemplate = z.infer<typeof template>;
+export type ReportTemplate = z.infer<typeof template> & {
+  /** The vega-lite edits of the template's charts, by file name (read and checked when the template is loaded). */
+  specs: Record<string, Record<string, unknown>>;
+};
 export type ReportSection = ReportTemplate['sections'][number];
 
 export function listTemplates(dir = REPORTS_DIR): string[] {
@@ -76,5 +79,18 @@ export function loadTemplate(id: string, dir = REPORTS_DIR): ReportTemplate {
   }
   const r = template.safeParse(json);
   if (!r.success) throw new UserError(reportErrors.badTemplate(path, r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
-  return r.data;
+  const specs: Record<string, Record<string, unknown>> = {};
+  for (const s of r.data.sections) {
+    if (s.kind !== 'chart' || !s.spec) continue;
+    const file = join(dir, id, s.spec);
+    let spec: unknown;
+    try {
+      spec = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new UserError(reportErrors.badTemplate(file, (e as Error).message));
+    }
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new UserError(reportErrors.badTemplate(file, 'a vega-lite spec is a JSON object'));
+    specs[s.spec] = spec as Record<string, unknown>;
+  }
+  return { ...r.data, specs };
 }

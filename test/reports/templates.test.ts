@@ -11,7 +11,7 @@
  * - DiD on golden.y: ATT(2021, 2021) = 2 by hand (test/helpers/golden-network.ts); the TWFE over
  *   2020–2022 is the run's figure, shown with its SE and interval.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../src/core/period.ts';
@@ -150,6 +150,30 @@ describe('the report templates', () => {
       expect(/\b(les|des|du|pour|avec|calcul|réseau|secret statistique|trimestre)\b/i.exec(en)?.[0] ?? null, `${template} (en)`).toBeNull();
     }
   }, 60_000);
+
+  it('a template\'s chart spec is editable: its vega-lite file changes the chart, not the figures', async () => {
+    const dir = tempDir();
+    cpSync(new URL('../../reports/annual', import.meta.url).pathname, join(dir, 'annual'), { recursive: true });
+    const spec = JSON.parse(readFileSync(join(dir, 'annual', 'km.vl.json'), 'utf8'));
+    spec.layer[0].mark.color = '#aa3377';
+    writeFileSync(join(dir, 'annual', 'km.vl.json'), JSON.stringify(spec));
+    const wh = await Warehouse.open(golden, { readOnly: true, migrate: false });
+    try {
+      const render = async (t: ReturnType<typeof loadTemplate>) => (await renderReport(wh, t, { period: parsePeriod('2023'), lang: 'fr', format: 'html' })).content as string;
+      const km = (h: string) => /<section aria-labelledby="s-km">[\s\S]*?<\/section>/.exec(h)![0];
+      const shipped = km(await render(loadTemplate('annual')));
+      const edited = km(await render(loadTemplate('annual', dir)));
+      expect(shipped).toContain('fill="#2f6f8f"');
+      expect(edited).toContain('fill="#aa3377"');
+      expect(edited).not.toContain('fill="#2f6f8f"');
+      // the same figures and text alternative either way
+      expect(/aria-label="([^"]*)"/.exec(edited)![1]).toBe(/aria-label="([^"]*)"/.exec(shipped)![1]);
+      writeFileSync(join(dir, 'annual', 'km.vl.json'), '{ "width": ');
+      expect(() => loadTemplate('annual', dir)).toThrow(/km\.vl\.json: not a valid report template/);
+    } finally {
+      wh.close();
+    }
+  });
 
   it('every run warning code has its words in both languages', () => {
     // the codes the pipeline emits (src/runs/run.ts, src/indicators/*): collected from the sources
