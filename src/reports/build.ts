@@ -58,12 +58,19 @@ export interface ReportData {
   tablesRead: Set<string>;
 }
 
-export async function loadReportData(wh: Warehouse, period: Period): Promise<ReportData> {
+/** What to read besides the run: the quarterly runs only for templates with a `quarters` section. */
+export interface DataNeeds {
+  quarters: boolean;
+}
+
+export const needsOf = (...templates: ReportTemplate[]): DataNeeds => ({ quarters: templates.some((t) => t.sections.some((s) => s.kind === 'quarters')) });
+
+export async function loadReportData(wh: Warehouse, period: Period, needs: DataNeeds = { quarters: true }): Promise<ReportData> {
   const read = new Set<string>(['runs', 'run_warnings', 'figures']);
   const run = await latestRun(wh, period.label);
   const figures = await runFigures(wh, run.run_id);
   const quarters: QuarterData[] = [];
-  if (period.kind === 'year') {
+  if (period.kind === 'year' && needs.quarters) {
     for (const q of [1, 2, 3, 4]) {
       const label = `${period.year}-Q${q}`;
       const r = await latestRun(wh, label).catch(() => null);
@@ -393,7 +400,7 @@ async function mapSection(ctx: Ctx, s: Extract<ReportSection, { kind: 'map' }>, 
   const svg = await mapSvg({ title: s.title[lang], legend, groups, points, boundaries: ctx.boundaries, description, lang });
   const out: Block[] = [{ kind: 'chart', svg, width: 440, caption: description }];
   const notes: string[] = [];
-  if (!ctx.boundaries) notes.push(fr ? 'Sans contours des départements (option --boundaries) : les points seuls, en projection conique conforme.' : 'Without department boundaries (option --boundaries): the points alone, in a conic conformal projection.');
+  if (!ctx.boundaries) notes.push(fr ? 'Sans contours des départements (option --boundaries) : les points sur un quadrillage de 2° de longitude et de latitude, en projection conique conforme.' : 'Without department boundaries (option --boundaries): the points over a 2° grid of longitude and latitude, in a conic conformal projection.');
   notes.push(...unplaced());
   if (notes.length) out.push({ kind: 'note', text: notes.join(' ') });
   return out;

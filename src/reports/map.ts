@@ -9,8 +9,8 @@
  * package. Polygons are rewound for vega (its spherical clipping fills a polygon of standard
  * winding as the whole sphere but the shape: turf.rewind(fc, { reverse: true })). Only
  * metropolitan France is drawn; points and polygons outside it (overseas) are counted and said,
- * never drawn at the wrong place. Without boundaries the points are drawn alone, projected the
- * same way.
+ * never drawn at the wrong place. Without boundaries the points are drawn over a 2° graticule of
+ * metropolitan France, projected the same way.
  */
 import { readFileSync } from 'node:fs';
 import * as vega from 'vega';
@@ -80,6 +80,10 @@ export async function mapSvg(m: MapSpec): Promise<string> {
   const layers: Record<string, unknown>[] = [];
   if (m.boundaries) {
     layers.push({ data: { values: m.boundaries, format: { type: 'json', property: 'features' } }, mark: { type: 'geoshape', fill: '#eef2f4', stroke: '#8a9aa3', strokeWidth: 0.4 } });
+  } else {
+    // no boundaries: a 2° graticule over metropolitan France frames the points (and fixes the extent:
+    // three cafés in one region are drawn where they are in France, not spread over the plot)
+    layers.push({ data: { graticule: { extent: [[METRO.west, METRO.south], [METRO.east, METRO.north]], step: [2, 2] } }, mark: { type: 'geoshape', filled: false, stroke: '#d5dde1', strokeWidth: 0.6 } });
   }
   layers.push({
     data: { values: points },

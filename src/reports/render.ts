@@ -6,7 +6,7 @@
 import type { Period } from '../core/period.ts';
 import type { Lang } from '../core/vocabulary.ts';
 import type { Warehouse } from '../db/warehouse.ts';
-import { buildReport, loadReportData, type ReportData, type ReportFor } from './build.ts';
+import { buildReport, loadReportData, needsOf, type ReportData, type ReportFor } from './build.ts';
 import type { ReportModel } from './model.ts';
 import type { ReportTemplate } from './template.ts';
 
@@ -31,14 +31,14 @@ export async function renderModel(model: ReportModel, format: ReportFormat): Pro
 }
 
 export async function renderReport(wh: Warehouse, t: ReportTemplate, o: ReportOptions, data?: ReportData): Promise<Rendered> {
-  const d = data ?? (await loadReportData(wh, o.period));
+  const d = data ?? (await loadReportData(wh, o.period, needsOf(t)));
   const model = await buildReport(d, t, { lang: o.lang, for: o.for ?? null, boundaries: o.boundaries ?? null });
   return { content: await renderModel(model, o.format), model };
 }
 
 /** One sheet per café of the run (`--all-cafes`): `write(cafe_id, content)` for each, in café order. */
 export async function cafeSheets(wh: Warehouse, t: ReportTemplate, o: ReportOptions, write: (cafeId: string, content: string | Buffer) => void): Promise<{ data: ReportData; count: number }> {
-  const data = await loadReportData(wh, o.period);
+  const data = await loadReportData(wh, o.period, needsOf(t));
   for (const c of data.cafes) {
     const model = await buildReport(data, t, { lang: o.lang, for: { scope: 'cafe', id: c.cafe_id }, boundaries: o.boundaries ?? null });
     write(c.cafe_id, await renderModel(model, o.format));

@@ -114,6 +114,23 @@ describe.runIf(hasPoppler)('the PDF reports through poppler', () => {
     expect(inkShare(readPgm(`${gray}.pgm`))).toBeGreaterThan(0.02);
   }, 60_000);
 
+  it('every template, in both languages: A4 pages, every font embedded, numbered pages, page 1 not blank', async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    for (const [template, path, f] of [['annual', golden, null], ['cohesion', golden, null], ['cafe-sheet', golden, 'cafe:C1'], ['itinerant', hostile, null], ['programme', golden, 'programme:guinguette_mobile']] as const) {
+      for (const lang of ['fr', 'en'] as const) {
+        const r = await pdf(path, template, lang, f);
+        const i = info(r.file);
+        expect(i['Page size'], template).toMatch(/\(A4\)/);
+        expect(fonts(r.file).filter((x) => x.emb !== 'yes'), `${template} ${lang}`).toEqual([]);
+        expect(text(r.file), `${template} ${lang}`).toContain(lang === 'fr' ? `page ${i.Pages} sur ${i.Pages}` : `page ${i.Pages} of ${i.Pages}`);
+        const gray = join(tempDir(), `${template}-${lang}`);
+        run('pdftoppm', '-r', '30', '-f', '1', '-l', '1', '-gray', '-singlefile', r.file, gray);
+        expect(inkShare(readPgm(`${gray}.pgm`)), `${template} ${lang}: ink on page 1`).toBeGreaterThan(0.02);
+        if (lang === 'fr') run('pdftoppm', '-r', '50', '-f', '1', '-l', '1', '-png', '-singlefile', r.file, join(ARTIFACTS, `${template}-pdf-page1`));
+      }
+    }
+  }, 120_000);
+
   it('programme and itinerant: the events, dates and communes as text', async () => {
     const p = text((await pdf(golden, 'programme', 'fr', 'programme:guinguette_mobile')).file);
     expect(p).toMatch(/Personnes touchées par les\s+événements\s+500 personnes|Personnes touchées par les événements\s+500 personnes/);
