@@ -35,7 +35,23 @@ describe('the compiled package', () => {
       expect(paths, p).toContain(p);
     }
     expect(paths.some((p) => p.startsWith('models/') && p.endsWith('.sql'))).toBe(true);
+    // the report templates and their chart specs, and the reports' entry point
+    for (const p of ['reports/annual/template.json', 'reports/annual/km.vl.json', 'reports/cafe-sheet/template.json', 'dist/reports/index.js', 'dist/reports/index.d.ts']) expect(paths, p).toContain(p);
   });
+
+  it('a JavaScript program renders a report through `cafe-impact/reports` (the compiled package, as its README shows)', async () => {
+    const { reportWarehouse } = await import('../helpers/report-network.ts');
+    const path = await reportWarehouse();
+    const script = `
+      import { Warehouse, parsePeriod } from 'cafe-impact';
+      import { renderReport, loadTemplate, parseFor } from 'cafe-impact/reports';
+      const wh = await Warehouse.open(${JSON.stringify(path)}, { readOnly: true, migrate: false });
+      const { content, model } = await renderReport(wh, loadTemplate('cafe-sheet'), { period: parsePeriod('2023'), lang: 'fr', format: 'pdf', for: parseFor('cafe:C1') });
+      wh.close();
+      console.log(JSON.stringify({ head: content.subarray(0, 5).toString(), title: model.title }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT }).toString()) as { head: string; title: string };
+    expect(out).toEqual({ head: '%PDF-', title: 'Fiche du café — Café Un — 2023' });
+  }, 60_000);
 
   it('`cafe-impact --version` prints the package version and the commit the build was made from', () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
