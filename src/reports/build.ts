@@ -32,7 +32,7 @@ import { scopeLabel } from '../format/labels.ts';
 import { formatDate, formatNumber, formatPeriod, formatValue, SUPPRESSED } from '../format/locale.ts';
 import { headlineIndicators, indicatorDef } from '../indicators/registry.ts';
 import { barChartSvg } from './charts.ts';
-import { inMetropolitanFrance, mapSvg, type MapPoint } from './map.ts';
+import { boundariesAround, inMetropolitanFrance, mapSvg, type MapPoint } from './map.ts';
 import type { Block, Inline, ModelPart, ModelSection, ReportModel } from './model.ts';
 import { runRows, type CafeRow, type EventRow } from './rows.ts';
 import type { ReportScope, ReportSection, ReportTemplate } from './template.ts';
@@ -397,7 +397,10 @@ async function mapSection(ctx: Ctx, s: Extract<ReportSection, { kind: 'map' }>, 
   const groups = [...counts.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).map((k) => ({ key: k, label: `${scopeOf === 'programme' ? humanProgramme(k, lang) : scopeLabel(scopeOf, k, null, lang)} (${formatNumber(counts.get(k)!, 0, lang)})` }));
   const legend = s.color === 'stage' ? (fr ? 'Étape' : 'Stage') : s.color === 'model' ? (fr ? 'Modèle' : 'Model') : 'Programme';
   const description = `${s.title[lang]}${fr ? ' : ' : ': '}${formatNumber(points.length, 0, lang)} ${what(points.length)}${fr ? ' ; ' : '; '}${groups.map((g) => g.label).join(', ')}`;
-  const svg = await mapSvg({ title: s.title[lang], legend, groups, points, boundaries: ctx.boundaries, description, lang });
+  // the whole network over France; a region's cafés or an itinerant café's communes zoomed on their departments
+  const zoom = ctx.boundaries && (target.scope !== 'network' || s.points === 'events');
+  const boundaries = zoom ? boundariesAround(ctx.boundaries!, points) : ctx.boundaries;
+  const svg = await mapSvg({ title: s.title[lang], legend, groups, points, boundaries, description, lang });
   const out: Block[] = [{ kind: 'chart', svg, width: 440, caption: description }];
   const notes: string[] = [];
   if (!ctx.boundaries) notes.push(fr ? 'Sans contours des départements (option --boundaries) : les points sur un quadrillage de 2° de longitude et de latitude, en projection conique conforme.' : 'Without department boundaries (option --boundaries): the points over a 2° grid of longitude and latitude, in a conic conformal projection.');

@@ -71,6 +71,37 @@ export async function readBoundaries(path: string): Promise<GeoJSON.FeatureColle
   return rewind(featureCollection(metro.map((f) => ({ type: 'Feature' as const, properties: {}, geometry: f.geometry }))), { reverse: true }) as GeoJSON.FeatureCollection;
 }
 
+/** Bounding box of a geometry's positions: [west, south, east, north]. */
+function extent(g: GeoJSON.Geometry): [number, number, number, number] {
+  const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') {
+      const [x, y] = c as number[];
+      b[0] = Math.min(b[0], x!); b[1] = Math.min(b[1], y!); b[2] = Math.max(b[2], x!); b[3] = Math.max(b[3], y!);
+    } else if (Array.isArray(c)) for (const x of c) walk(x);
+  };
+  walk((g as GeoJSON.Polygon).coordinates);
+  return b;
+}
+
+/**
+ * The boundaries around some points only (a region's cafés, the communes an itinerant café
+ * visited): the polygons whose extent meets the points' extent widened by `margin` degrees, so that
+ * the map zooms on them instead of showing them as a dot in France.
+ */
+export function boundariesAround(fc: GeoJSON.FeatureCollection, points: readonly MapPoint[], margin = 0.3): GeoJSON.FeatureCollection {
+  if (!points.length) return fc;
+  const w = Math.min(...points.map((p) => p.lon)) - margin;
+  const e = Math.max(...points.map((p) => p.lon)) + margin;
+  const so = Math.min(...points.map((p) => p.lat)) - margin;
+  const n = Math.max(...points.map((p) => p.lat)) + margin;
+  const kept = fc.features.filter((f) => {
+    const [fw, fs, fe, fn] = extent(f.geometry);
+    return fw <= e && fe >= w && fs <= n && fn >= so;
+  });
+  return { type: 'FeatureCollection', features: kept.length ? kept : fc.features };
+}
+
 export async function mapSvg(m: MapSpec): Promise<string> {
   const width = m.width ?? 440;
   const projection = { type: 'conicConformal' as const, parallels: [44, 49], rotate: [-3, 0] as [number, number] };

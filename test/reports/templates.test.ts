@@ -217,6 +217,15 @@ describe.runIf(hasGeo)('the map over real boundaries (IGN simplified departments
     expect(map).not.toMatch(/<path[^>]*d="M0,0h\d+v\d+h-\d+Z"[^>]*fill="#eef2f4"/);
   });
 
+  it('zooms on a region\'s cafés: only the departments around them are drawn', async () => {
+    const b = await readBoundaries(GEO);
+    const map = /<section aria-labelledby="s-map">[\s\S]*?<\/section>/.exec(await html(golden, 'annual', { for: 'region:44', boundaries: b }))![0];
+    // C1 (48.0 N, 4.0 E) and C2 (48.0 N, 5.0 E) ± 0.3°: the Marne, the Haute-Marne, the Aube, the Meuse and a few neighbours, not 96
+    const paths = (map.match(/<path/g) ?? []).length;
+    expect(paths).toBeGreaterThanOrEqual(2 + 3);
+    expect(paths).toBeLessThan(20);
+  });
+
   it('refuses boundaries that are not polygons in longitude/latitude, in one line', async () => {
     const dir = folder({ 'points.geojson': JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [2, 48] } }] }), 'l93.geojson': JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[[700000, 6600000], [710000, 6600000], [710000, 6610000], [700000, 6600000]]] } }] }) });
     await expect(readBoundaries(join(dir, 'points.geojson'))).rejects.toThrow(/no Polygon or MultiPolygon feature/);
