@@ -34,7 +34,7 @@ import { headlineIndicators, indicatorDef } from '../indicators/registry.ts';
 import { barChartSvg } from './charts.ts';
 import { boundariesAround, inMetropolitanFrance, mapSvg, type MapPoint } from './map.ts';
 import type { Block, Inline, ModelPart, ModelSection, ReportModel } from './model.ts';
-import { runRows, type CafeRow, type EventRow } from './rows.ts';
+import { runRows, type CafeRow, type EventRow, type LoadRow } from './rows.ts';
 import type { ReportScope, ReportSection, ReportTemplate } from './template.ts';
 import { DID_ASSUMPTION_WORDS, DIMENSION_WORDS, warningWords } from './words.ts';
 
@@ -53,6 +53,8 @@ export interface ReportData {
   cafes: CafeRow[];
   events: EventRow[];
   questions: Map<string, string>;
+  loads: LoadRow[];
+  communeList: string | null;
   regions: Map<string, string>;
   departments: Map<string, string>;
   tablesRead: Set<string>;
@@ -86,11 +88,11 @@ export async function loadReportData(wh: Warehouse, period: Period, needs: DataN
       } else quarters.push({ period: label, figures: await runFigures(wh, r.run_id), why: null });
     }
   }
-  const { cafes, events, questions } = await runRows(wh, run, period, read);
+  const { cafes, events, questions, loads, communeList } = await runRows(wh, run, period, read);
   read.add('ref_regions').add('ref_departments');
   const regions = new Map((await wh.all<{ code: string; name: string }>('SELECT code, name FROM ref_regions')).map((r) => [r.code, r.name]));
   const departments = new Map((await wh.all<{ code: string; name: string }>('SELECT code, name FROM ref_departments')).map((r) => [r.code, r.name]));
-  return { period, run, figures, quarters, cafes, events, questions, regions, departments, tablesRead: read };
+  return { period, run, figures, quarters, cafes, events, questions, loads, communeList, regions, departments, tablesRead: read };
 }
 
 export interface ReportFor {
@@ -400,7 +402,7 @@ async function mapSection(ctx: Ctx, s: Extract<ReportSection, { kind: 'map' }>, 
   // the whole network over France; a region's cafés or an itinerant café's communes zoomed on their departments
   const zoom = ctx.boundaries && (target.scope !== 'network' || s.points === 'events');
   const boundaries = zoom ? boundariesAround(ctx.boundaries!, points) : ctx.boundaries;
-  const svg = await mapSvg({ title: s.title[lang], legend, groups, points, boundaries, description, lang });
+  const svg = await mapSvg({ title: s.title[lang], legend, groups, points, boundaries, description, lang, overrides: s.spec ? ctx.specs[s.spec] : undefined });
   const out: Block[] = [{ kind: 'chart', svg, width: 440, caption: description }];
   const notes: string[] = [];
   if (!ctx.boundaries) notes.push(fr ? 'Sans contours des départements (option --boundaries) : les points sur un quadrillage de 2° de longitude et de latitude, en projection conique conforme.' : 'Without department boundaries (option --boundaries): the points over a 2° grid of longitude and latitude, in a conic conformal projection.');
@@ -500,9 +502,13 @@ function appendix(ctx: Ctx, compact: boolean, template: string): Block[] {
   }
   out.push({ kind: 'subheading', text: fr ? 'Données' : 'Data' }, {
     kind: 'table', small: true,
-    columns: [{ label: fr ? 'Jeu de données' : 'Dataset', code: true }, { label: fr ? 'Fichier' : 'File', code: true }, { label: fr ? 'Chargement' : 'Load', code: true }, { label: 'SHA-256', code: true }],
-    rows: inputs.map((i) => ({ header: i.dataset, cells: [i.file, i.load_id, i.sha256] })),
+    columns: [{ label: fr ? 'Jeu de données' : 'Dataset', code: true }, { label: fr ? 'Fichier' : 'File', code: true }, { label: fr ? 'Période et date du chargement' : 'Period and date of the load' }, { label: fr ? 'Chargement' : 'Load', code: true }, { label: 'SHA-256', code: true }],
+    rows: inputs.map((i) => {
+      const l = data.loads.find((x) => x.load_id === i.load_id);
+      return { header: i.dataset, cells: [i.file, l ? `${formatPeriod(l.period, lang)}, ${formatDate(l.loaded_at, lang)}` : '—', i.load_id, i.sha256] };
+    }),
   });
+  if (data.communeList) out.push({ kind: 'code', label: fr ? 'Liste officielle des communes (COG) :' : 'Official list of communes (COG):', text: `@etalab/decoupage-administratif ${data.communeList}` });
   out.push({ kind: 'subheading', text: fr ? 'Paramètres' : 'Parameters' }, {
     kind: 'table', small: true,
     columns: [{ label: fr ? 'Paramètre' : 'Parameter', code: true }, { label: fr ? 'Valeur' : 'Value', code: true }],

@@ -18,6 +18,7 @@ import * as vl from 'vega-lite';
 import type { Lang } from '../core/vocabulary.ts';
 import { UserError } from '../core/errors.ts';
 import { reportErrors } from '../core/messages.ts';
+import { mergeSpec } from './charts.ts';
 
 export interface MapPoint {
   lon: number;
@@ -41,6 +42,8 @@ export interface MapSpec {
   description: string;
   lang: Lang;
   width?: number;
+  /** A template's edits of the vega-lite spec (reports/<id>/<file>.vl.json), merged as the charts' are (src/reports/charts.ts). */
+  overrides?: Record<string, unknown>;
 }
 
 /** Okabe–Ito: distinguishable with the common colour-vision deficiencies. */
@@ -137,7 +140,8 @@ export async function mapSvg(m: MapSpec): Promise<string> {
     layer: layers,
     config: { font: 'sans-serif', view: { stroke: null }, aria: false },
   } as unknown as vl.TopLevelSpec;
-  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
+  const edited = mergeSpec(spec, m.overrides ?? {}) as vl.TopLevelSpec;
+  const view = new vega.View(vega.parse(vl.compile(edited).spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
     const root = /^<svg[^>]*>/.exec(svg)![0];

@@ -39,16 +39,25 @@ export interface EventRow {
 }
 
 /** The `load_no`s of the run's loads; refuses when one of them was unloaded since. */
-async function runLoads(wh: Warehouse, run: RunRecord, read: Set<string>): Promise<number[]> {
+export interface LoadRow {
+  load_id: string;
+  load_no: number;
+  status: string;
+  period: string;
+  /** When it was loaded, ISO 8601. */
+  loaded_at: string;
+}
+
+async function runLoads(wh: Warehouse, run: RunRecord, read: Set<string>): Promise<LoadRow[]> {
   read.add('loads');
   const ids = [...new Set(run.inputs.map((i) => i.load_id))];
-  const rows = await wh.all<{ load_id: string; load_no: number; status: string }>(
-    `SELECT load_id, load_no, status FROM loads WHERE load_id IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`,
+  const rows = await wh.all<LoadRow>(
+    `SELECT load_id, load_no, status, period, strftime(started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS loaded_at FROM loads WHERE load_id IN (SELECT unnest(from_json($1, '["VARCHAR"]')))`,
     [JSON.stringify(ids)],
   );
   const gone = ids.filter((id) => !rows.some((r) => r.load_id === id && r.status !== 'unloaded'));
   if (gone.length) throw new UserError(reportErrors.runLoadGone(run.run_id, run.period, gone));
-  return rows.map((r) => Number(r.load_no));
+  return rows;
 }
 
 /** SQL: version `t` current on `$last` for a run whose loads are `$loads` (JSON list). */
@@ -62,10 +71,15 @@ export interface RunRows {
   events: EventRow[];
   /** The questionnaire's questions by item (survey figures are labelled by them). */
   questions: Map<string, string>;
+  /** The run's loads (the data's vintages: period and date of each). */
+  loads: LoadRow[];
+  /** The official commune list's version (meta.decoupage_version), null when unknown. */
+  communeList: string | null;
 }
 
 export async function runRows(wh: Warehouse, run: RunRecord, period: Period, read: Set<string>): Promise<RunRows> {
-  const loads = JSON.stringify(await runLoads(wh, run, read));
+  const loadRows = await runLoads(wh, run, read);
+  const loads = JSON.stringify(loadRows.map((l) => Number(l.load_no)));
   for (const t of ['cafes', 'commune_positions', 'ref_communes', 'events']) read.add(t);
   const cafes = await wh.all<CafeRow>(
     `WITH p AS (SELECT commune_insee, lat, lon FROM commune_positions p WHERE ${current('p')})
@@ -88,7 +102,9 @@ export async function runRows(wh: Warehouse, run: RunRecord, period: Period, rea
   const questions = new Map(
     (await wh.all<{ item_id: string; label: string }>(`SELECT item_id, label FROM questionnaire q WHERE ${current('q')}`, { loads, last: period.last })).map((q) => [q.item_id, q.label]),
   );
-  return { cafes, events, questions };
+  read.add('meta');
+  const communeList = (await wh.one<{ value: string }>("SELECT value FROM meta WHERE key = 'decoupage_version'"))?.value ?? null;
+  return { cafes, events, questions, loads: loadRows, communeList };
 }
 
 /** Names of regions and departments (ref_regions, ref_departments). */

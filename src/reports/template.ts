@@ -34,7 +34,7 @@ const section = z.discriminatedUnion('kind', [
   /** The same figures from the quarterly runs of the same method and parameters. */
   z.object({ ...base, kind: z.literal('quarters'), indicators }).strict(),
   /** Cafés (or the communes an itinerant café visited) as points, coloured by stage, model or programme. */
-  z.object({ ...base, kind: z.literal('map'), points: z.enum(['cafes', 'events']), color: z.enum(['stage', 'model', 'programme']) }).strict(),
+  z.object({ ...base, kind: z.literal('map'), points: z.enum(['cafes', 'events']), color: z.enum(['stage', 'model', 'programme']), spec: z.string().regex(/^[a-z0-9_-]+\.vl\.json$/).optional() }).strict(),
   /** The report's events: date, commune, kind, programme (attendance only through the figures). */
   z.object({ ...base, kind: z.literal('events') }).strict(),
   /** A commune-level estimate across communes: how many, the range, the extremes with intervals. */
@@ -81,7 +81,7 @@ export function loadTemplate(id: string, dir = REPORTS_DIR): ReportTemplate {
   if (!r.success) throw new UserError(reportErrors.badTemplate(path, r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
   const specs: Record<string, Record<string, unknown>> = {};
   for (const s of r.data.sections) {
-    if (s.kind !== 'chart' || !s.spec) continue;
+    if ((s.kind !== 'chart' && s.kind !== 'map') || !s.spec) continue;
     const file = join(dir, id, s.spec);
     let spec: unknown;
     try {

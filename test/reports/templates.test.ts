@@ -129,7 +129,7 @@ describe('the report templates', () => {
       await ingest(wh, folder({ 'cafes.csv': CAFES.replace('C1,Café Un,51356,48.0,4.0,associative,operating', 'C1,Café Renommé,51356,48.0,4.0,associative,transition') }), '2023-Q4');
       const data = await loadReportData(wh, parsePeriod('2023'));
       expect(data.cafes.find((c) => c.cafe_id === 'C1')).toMatchObject({ name: 'Café Un', stage: 'operating' });
-      expect(data.tablesRead).toEqual(new Set(['cafes', 'commune_positions', 'events', 'figures', 'loads', 'questionnaire', 'ref_communes', 'ref_departments', 'ref_regions', 'run_warnings', 'runs']));
+      expect(data.tablesRead).toEqual(new Set(['cafes', 'commune_positions', 'events', 'figures', 'loads', 'meta', 'questionnaire', 'ref_communes', 'ref_departments', 'ref_regions', 'run_warnings', 'runs']));
       // take out the events the run read: the report would no longer match its rows
       const eventsLoad = data.run.inputs.find((i) => i.dataset === 'events')!.load_id;
       await unload(wh, eventsLoad);
@@ -168,6 +168,11 @@ describe('the report templates', () => {
       expect(edited).not.toContain('fill="#2f6f8f"');
       // the same figures and text alternative either way
       expect(/aria-label="([^"]*)"/.exec(edited)![1]).toBe(/aria-label="([^"]*)"/.exec(shipped)![1]);
+      // the map's file likewise: its points' opacity
+      writeFileSync(join(dir, 'annual', 'map.vl.json'), JSON.stringify({ layer: [{}, { mark: { opacity: 0.35 } }] }));
+      const mapOf = (h: string) => /<section aria-labelledby="s-map">[\s\S]*?<\/section>/.exec(h)![0];
+      expect(mapOf(await render(loadTemplate('annual')))).not.toContain('opacity="0.35"');
+      expect(mapOf(await render(loadTemplate('annual', dir)))).toContain('opacity="0.35"');
       writeFileSync(join(dir, 'annual', 'km.vl.json'), '{ "width": ');
       expect(() => loadTemplate('annual', dir)).toThrow(/km\.vl\.json: not a valid report template/);
     } finally {
