@@ -6,6 +6,9 @@
 import { join } from 'node:path';
 import { parsePeriod } from '../../src/core/period.ts';
 import { Warehouse } from '../../src/db/warehouse.ts';
+import { parseFor } from '../../src/reports/build.ts';
+import { renderReport } from '../../src/reports/render.ts';
+import { loadTemplate } from '../../src/reports/template.ts';
 import { defaultConfig } from '../../src/runs/config.ts';
 import { runPeriod } from '../../src/runs/run.ts';
 import { CAFES, ingestGolden, ingestGoldenPanel, ingestGoldenSurvey } from './golden-network.ts';
@@ -33,4 +36,24 @@ export async function reportWarehouse(o: { hostile?: boolean } = {}): Promise<st
     wh.close();
   }
   return path;
+}
+
+/** A report of 2023 rendered from the warehouse at `path`, opened read-only as the CLI does. */
+export async function renderFrom(
+  path: string,
+  template: string,
+  o: { lang?: 'fr' | 'en'; format?: 'html' | 'pdf'; for?: string | null; boundaries?: GeoJSON.FeatureCollection | null; dir?: string } = {},
+): Promise<string | Buffer> {
+  const wh = await Warehouse.open(path, { readOnly: true, migrate: false });
+  try {
+    const t = loadTemplate(template, o.dir);
+    return (await renderReport(wh, t, { period: parsePeriod('2023'), lang: o.lang ?? 'fr', format: o.format ?? 'html', for: o.for ? parseFor(o.for) : null, boundaries: o.boundaries ?? null })).content;
+  } finally {
+    wh.close();
+  }
+}
+
+/** The golden network and its hostile variant, both run (each test file builds its own: files run in parallel). */
+export async function reportWarehouses(): Promise<{ golden: string; hostile: string }> {
+  return { golden: await reportWarehouse(), hostile: await reportWarehouse({ hostile: true }) };
 }

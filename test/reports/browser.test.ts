@@ -11,12 +11,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parsePeriod } from '../../src/core/period.ts';
-import { Warehouse } from '../../src/db/warehouse.ts';
-import { parseFor } from '../../src/reports/build.ts';
-import { renderReport } from '../../src/reports/render.ts';
-import { loadTemplate } from '../../src/reports/template.ts';
-import { HOSTILE, reportWarehouse } from '../helpers/report-network.ts';
+import { HOSTILE, renderFrom, reportWarehouses } from '../helpers/report-network.ts';
 import { requireTool } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/warehouse.ts';
 
@@ -35,17 +30,11 @@ const CASES = [
 describe.runIf(hasChromium)('the reports in Chromium', () => {
   const files = new Map<string, string>();
   beforeAll(async () => {
-    const golden = await reportWarehouse();
-    const hostile = await reportWarehouse({ hostile: true });
+    const { golden, hostile } = await reportWarehouses();
     for (const [template, f, h] of CASES) {
-      const wh = await Warehouse.open(h ? hostile : golden, { readOnly: true, migrate: false });
-      try {
-        const file = join(tempDir(), `${template}.html`);
-        writeFileSync(file, (await renderReport(wh, loadTemplate(template), { period: parsePeriod('2023'), lang: 'fr', format: 'html', for: f ? parseFor(f) : null })).content);
-        files.set(template, file);
-      } finally {
-        wh.close();
-      }
+      const file = join(tempDir(), `${template}.html`);
+      writeFileSync(file, await renderFrom(h ? hostile : golden, template, { for: f }));
+      files.set(template, file);
     }
   }, 120_000);
 

@@ -15,12 +15,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parsePeriod } from '../../src/core/period.ts';
 import { Warehouse } from '../../src/db/warehouse.ts';
-import { parseFor } from '../../src/reports/build.ts';
-import { renderReport } from '../../src/reports/render.ts';
-import { loadTemplate } from '../../src/reports/template.ts';
-import { HOSTILE, reportWarehouse } from '../helpers/report-network.ts';
+import { HOSTILE, renderFrom, reportWarehouses } from '../helpers/report-network.ts';
 import { requireTool } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/warehouse.ts';
 
@@ -36,20 +32,14 @@ const run = (cmd: string, ...args: string[]) => {
 let golden: string;
 let hostile: string;
 beforeAll(async () => {
-  golden = await reportWarehouse();
-  hostile = await reportWarehouse({ hostile: true });
+  ({ golden, hostile } = await reportWarehouses());
 }, 120_000);
 
 async function pdf(path: string, template: string, lang: 'fr' | 'en', f: string | null = null): Promise<{ file: string; bytes: Buffer }> {
-  const wh = await Warehouse.open(path, { readOnly: true, migrate: false });
-  try {
-    const r = await renderReport(wh, loadTemplate(template), { period: parsePeriod('2023'), lang, format: 'pdf', for: f ? parseFor(f) : null });
-    const file = join(tempDir(), `${template}-${lang}.pdf`);
-    writeFileSync(file, r.content);
-    return { file, bytes: r.content as Buffer };
-  } finally {
-    wh.close();
-  }
+  const bytes = (await renderFrom(path, template, { lang, format: 'pdf', for: f })) as Buffer;
+  const file = join(tempDir(), `${template}-${lang}.pdf`);
+  writeFileSync(file, bytes);
+  return { file, bytes };
 }
 
 const text = (file: string) => run('pdftotext', '-layout', file, '-').replace(/\u200b/g, '');

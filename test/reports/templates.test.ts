@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../src/core/period.ts';
 import { Warehouse } from '../../src/db/warehouse.ts';
-import { loadReportData, parseFor } from '../../src/reports/build.ts';
+import { loadReportData } from '../../src/reports/build.ts';
 import { readBoundaries } from '../../src/reports/map.ts';
 import { renderReport } from '../../src/reports/render.ts';
 import { loadTemplate } from '../../src/reports/template.ts';
@@ -24,24 +24,16 @@ import { WARNING_WORDS } from '../../src/reports/words.ts';
 import { unload } from '../../src/loads/loads.ts';
 import { cli } from '../helpers/cli.ts';
 import { CAFES } from '../helpers/golden-network.ts';
-import { HOSTILE, reportWarehouse } from '../helpers/report-network.ts';
+import { HOSTILE, renderFrom, reportWarehouse, reportWarehouses } from '../helpers/report-network.ts';
 import { folder, ingest, tempDir } from '../helpers/warehouse.ts';
 
 let golden: string;
 let hostile: string;
 beforeAll(async () => {
-  golden = await reportWarehouse();
-  hostile = await reportWarehouse({ hostile: true });
+  ({ golden, hostile } = await reportWarehouses());
 }, 120_000);
 
-async function html(path: string, template: string, o: { lang?: 'fr' | 'en'; for?: string; boundaries?: GeoJSON.FeatureCollection } = {}): Promise<string> {
-  const wh = await Warehouse.open(path, { readOnly: true, migrate: false });
-  try {
-    return (await renderReport(wh, loadTemplate(template), { period: parsePeriod('2023'), lang: o.lang ?? 'fr', format: 'html', for: o.for ? parseFor(o.for) : null, boundaries: o.boundaries ?? null })).content as string;
-  } finally {
-    wh.close();
-  }
-}
+const html = async (path: string, template: string, o: { lang?: 'fr' | 'en'; for?: string; boundaries?: GeoJSON.FeatureCollection } = {}) => (await renderFrom(path, template, o)) as string;
 
 /** What a reader reads: no markup, no chart, no code (identifiers, formulas, hashes). */
 const readable = (h: string, o: { code?: boolean } = {}) =>
