@@ -105,11 +105,18 @@ export async function barChartSvg(c: BarChart): Promise<string> {
   };
   // the template's edits, then what the report owns: its data and its text alternative
   const edited = { ...(mergeSpec(spec, c.overrides ?? {}) as vl.TopLevelSpec), data: { values: rows }, description } as vl.TopLevelSpec;
-  const view = new vega.View(vega.parse(vl.compile(edited).spec), { renderer: 'none', locale: localeOf(c.lang) });
+  return renderSvg(edited, description, localeOf(c.lang));
+}
+
+/**
+ * A vega-lite spec rendered to SVG in Node (the charts' and the map's one renderer), with one text
+ * alternative for the whole figure, in the report's language, on its root: the ARIA roles and
+ * labels vega writes on axes, legends and titles (English) are dropped.
+ */
+export async function renderSvg(spec: vl.TopLevelSpec, description: string, locale?: vega.LocaleFormatters): Promise<string> {
+  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none', ...(locale ? { locale } : {}) });
   try {
     const svg = await view.toSVG();
-    // One text alternative for the whole chart, in the report's language, on the root: the
-    // remaining ARIA roles and labels vega writes on axes and titles (English) are dropped.
     const root = /^<svg[^>]*>/.exec(svg)![0];
     const inner = svg.slice(root.length).replace(/ (role|aria-roledescription|aria-label)="[^"]*"/g, '');
     return `${root.replace(/^<svg /, `<svg role="img" aria-label="${escapeAttribute(description)}" `)}<title>${escapeText(description)}</title>${inner}`;

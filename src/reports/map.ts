@@ -13,12 +13,11 @@
  * metropolitan France, projected the same way.
  */
 import { readFileSync } from 'node:fs';
-import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { Lang } from '../core/vocabulary.ts';
 import { UserError } from '../core/errors.ts';
 import { reportErrors } from '../core/messages.ts';
-import { mergeSpec } from './charts.ts';
+import { mergeSpec, renderSvg } from './charts.ts';
 
 export interface MapPoint {
   lon: number;
@@ -140,15 +139,5 @@ export async function mapSvg(m: MapSpec): Promise<string> {
     layer: layers,
     config: { font: 'sans-serif', view: { stroke: null }, aria: false },
   } as unknown as vl.TopLevelSpec;
-  const edited = mergeSpec(spec, m.overrides ?? {}) as vl.TopLevelSpec;
-  const view = new vega.View(vega.parse(vl.compile(edited).spec), { renderer: 'none' });
-  try {
-    const svg = await view.toSVG();
-    const root = /^<svg[^>]*>/.exec(svg)![0];
-    const inner = svg.slice(root.length).replace(/ (role|aria-roledescription|aria-label)="[^"]*"/g, '');
-    const alt = m.description.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    return `${root.replace(/^<svg /, `<svg role="img" aria-label="${alt.replace(/"/g, '&quot;')}" `)}<title>${alt}</title>${inner}`;
-  } finally {
-    view.finalize();
-  }
+  return renderSvg(mergeSpec(spec, m.overrides ?? {}) as vl.TopLevelSpec, m.description);
 }
