@@ -36,6 +36,17 @@ export interface Checks {
   problems: Problem[];
 }
 
+/** The café ids a row may name: the warehouse's cafés and those of this folder's cafes file. */
+const KNOWN_CAFES = 'SELECT cafe_id FROM cafes UNION SELECT cafe_id FROM _folder_cafes';
+
+/**
+ * SQL: the distinct values of `column` in `rows` (a table or subquery) that no café has — one
+ * aggregate over the rows and a join of its few groups, instead of a join of every row.
+ */
+export function unknownCafesSql(rows: string, column: string): string {
+  return `SELECT d.c FROM (SELECT DISTINCT ${ident(column)} AS c FROM ${rows}) d ANTI JOIN (${KNOWN_CAFES}) k ON k.cafe_id = d.c WHERE d.c IS NOT NULL ORDER BY d.c`;
+}
+
 const sqlLiteral = (v: unknown): string => (typeof v === 'number' ? String(v) : literal(String(v)));
 
 /**
@@ -99,7 +110,20 @@ export function buildChecks(
   def: DatasetDef,
   contract: Column[],
   present: Column[],
-  o: { table: string; period: Period; withOffsets?: boolean; decimalComma?: boolean; firstRowid: bigint | number; written?: { loadNo: number } },
+  o: {
+    table: string;
+    period: Period;
+    withOffsets?: boolean;
+    decimalComma?: boolean;
+    firstRowid: bigint | number;
+    written?: { loadNo: number };
+    /**
+     * The café ids of these rows that no café has, when known beforehand (unknownCafesSql): the
+     * checks then test each row against this list instead of joining every row with the cafés
+     * (half the checks' time on 10 M sales lines).
+     */
+    unknownCafes?: string[];
+  },
 ): Checks {
   const view = `${o.written ? `_pending_${o.table}` : o.table}_v`;
   const isPresent = new Set(present.map((c) => c.name));
@@ -122,9 +146,12 @@ export function buildChecks(
   // The checks read a second view that adds what only they need: whether the café is known, in
   // the warehouse or in this folder's cafes file (checked just before; a hash join, not `NOT IN (subquery)`, which is NULL-aware and several times slower).
   const checked = `${view}_chk`;
-  const cafeJoin = def.cafeColumn
-    ? `, _cafes.cafe_id AS _known_cafe FROM ${ident(view)} v LEFT JOIN (SELECT cafe_id FROM cafes UNION SELECT cafe_id FROM _folder_cafes) _cafes ON _cafes.cafe_id = v.${ident(`_s_${def.cafeColumn}`)}`
-    : ` FROM ${ident(view)} v`;
+  const staged = def.cafeColumn ? `v.${ident(`_s_${def.cafeColumn}`)}` : '';
+  const cafeJoin = !def.cafeColumn
+    ? ` FROM ${ident(view)} v`
+    : o.unknownCafes
+      ? `, ${o.unknownCafes.length ? `CASE WHEN ${staged} IN (${o.unknownCafes.map(literal).join(', ')}) THEN NULL ELSE ${staged} END` : staged} AS _known_cafe FROM ${ident(view)} v`
+      : `, _cafes.cafe_id AS _known_cafe FROM ${ident(view)} v LEFT JOIN (${KNOWN_CAFES}) _cafes ON _cafes.cafe_id = ${staged}`;
   const n = o.written ? Math.trunc(o.written.loadNo) : 0;
   const from = o.written ? `(SELECT rowid, * FROM ${ident(o.table)} WHERE _load IN (${n}, ${-n}))` : ident(o.table);
   const viewSql = `CREATE OR REPLACE TEMP VIEW ${ident(view)} AS SELECT ${select.join(', ')} FROM ${from} s ${joins.join(' ')};

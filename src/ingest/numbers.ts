@@ -44,6 +44,55 @@ export function numberSql(raw: string, type: SqlType, decimalComma: boolean, par
   return `CASE WHEN ${ok} THEN ${p} END`;
 }
 
+/**
+ * The fast path of large dated CSV files (ingest.ts): DuckDB's reader parses the numbers itself
+ * (as DOUBLE), ~0.5 s sooner per 10 M lines than text converted by `numberSql`. It gives the
+ * same values under conditions the ingestion checks, and the exact path is taken otherwise:
+ * - a cell DuckDB cannot parse is a reader reject: the file is read again the exact way;
+ * - NaN and infinities (spelled out or overflowed) parse: `isfinite` refuses them here too;
+ * - "1_000" parses as 1000: taken only from files without an underscore (the scan says);
+ * - an underflow (1e-400) parses as 0: when a number read is 0, the file is searched for what
+ *   an underflow needs (`mayUnderflow`) and read again the exact way if it may hold one.
+ * test/ingest/numbers-fast.test.ts compares the two parses on the texts this rule is about.
+ */
+export function typedNumberSql(p: string, type: SqlType): string {
+  if (type === 'BIGINT') return `CASE WHEN isfinite(${p}) AND ${p} = trunc(${p}) AND abs(${p}) < ${MAX_WHOLE} THEN CAST(${p} AS BIGINT) END`;
+  return `CASE WHEN isfinite(${p}) THEN ${p} END`;
+}
+
+/** The fast path's `badNumberSql`: a number parsed (`p`) but refused (`value` NULL). */
+export function typedBadNumberSql(p: string, value: string): string {
+  return `(${value} IS NULL AND ${p} IS NOT NULL)`;
+}
+
+/**
+ * Whether a file may hold a number that underflows to 0: one needs an exponent below -307
+ * ("e-" or "E-") or a run of over 250 zeros ("0.000…01", "0.000…1e+50"). Native searches of the
+ * bytes, run only when some number read was 0.
+ */
+export async function mayUnderflow(path: string): Promise<boolean> {
+  const { open } = await import('node:fs/promises');
+  const needles = [Buffer.from('e-'), Buffer.from('E-'), Buffer.alloc(250, '0')];
+  const keep = 249; // bytes kept from the previous chunk, so that no occurrence straddles two
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe((4 << 20) + keep);
+    let have = 0;
+    let pos = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, have, buf.length - have, pos);
+      if (bytesRead === 0) return false;
+      pos += bytesRead;
+      const data = buf.subarray(0, have + bytesRead);
+      if (needles.some((n) => data.indexOf(n) !== -1)) return true;
+      have = Math.min(keep, data.length);
+      data.copyWithin(0, data.length - have);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 /** SQL: the cell holds text that is not a valid number (an empty cell is not this, but missing). */
 export function badNumberSql(raw: string, value: string): string {
   // CASE: the trim runs only on the rare cells without a value.

@@ -37,6 +37,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
 const NUL = 0x00;
+const UNDERSCORE = 0x5f;
 
 export interface LineReject {
   /** Physical line (1-based) where the rejected record starts. */
@@ -67,6 +68,12 @@ export interface ScanResult {
   leadingBlank: number;
   /** Lines ending in CRLF and lines ending in a bare LF both occur (DuckDB refuses the mix). */
   mixedLineEnds: boolean;
+  /**
+   * A line after the header holds an underscore. DuckDB's reader takes "1_000" for 1000 when it
+   * parses a number itself, so numbers are read that way only from files without one (numbers.ts).
+   * (Looked for with memchr over the bytes after the header, ~0.01 s on 400 MB.)
+   */
+  underscore: boolean;
 }
 
 export interface ScanOptions {
@@ -90,11 +97,19 @@ function shown(buf: Buffer): string {
  */
 export async function scanCsv(path: string, o: ScanOptions): Promise<ScanResult> {
   const delim = o.delimiter.charCodeAt(0);
-  const res: ScanResult = { totalLines: 0, headerLines: 0, blankLines: 0, records: 0, recordLines: 0, multiLine: new Map(), rejects: [], crOnly: false, headerFields: 0, leadingBlank: 0, mixedLineEnds: false };
+  const res: ScanResult = { totalLines: 0, headerLines: 0, blankLines: 0, records: 0, recordLines: 0, multiLine: new Map(), rejects: [], crOnly: false, headerFields: 0, leadingBlank: 0, mixedLineEnds: false, underscore: false };
   let crlf = false;
   let bareLf = false;
   let nl = LF;
   let headerDone = false;
+  // Where the header record ends, and up to where the bytes after it were searched for "_".
+  let headerEnd = Infinity;
+  let searchedTo = 0;
+  const searchUnderscore = (data: Buffer, dataOffset: number, to: number) => {
+    const from = Math.max(searchedTo, headerEnd);
+    if (!res.underscore && to > from && data.subarray(from - dataOffset, to - dataOffset).indexOf(UNDERSCORE) !== -1) res.underscore = true;
+    searchedTo = Math.max(searchedTo, to);
+  };
 
   // The record being assembled: its physical lines (without their line end) and where each
   // starts in the file. A record is complete when a line ends outside quotes.
@@ -165,6 +180,9 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<ScanResult>
     if (!headerDone && !unclosed) {
       headerDone = true;
       res.headerLines = span;
+      headerEnd = pieces[span - 1]!.off + pieces[span - 1]!.b.length;
+      // (lines after it already passed unsearched: a header found after a stray quote's replay)
+      if (headerEnd < searchedTo) res.underscore = true;
       res.headerFields = nFields;
       return [];
     }
@@ -294,6 +312,7 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<ScanResult>
         onLine(data.subarray(start, e), line, dataOffset + start);
         start = e + 1;
       }
+      searchUnderscore(data, dataOffset, dataOffset + start);
       if (eof) {
         if (start < data.length) {
           line++;
@@ -302,6 +321,7 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<ScanResult>
           onLine(data.subarray(start), line, dataOffset + start); // a last line without a line end
           bareLf = lastBare; // it has no line end at all
         }
+        searchUnderscore(data, dataOffset, dataOffset + data.length);
         if (longLine) {
           line++;
           res.totalLines++;
@@ -327,6 +347,7 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<ScanResult>
       if (rec.length === 0 && carryLen > MAX_RECORD_BYTES) {
         // A line already longer than a record may be, still without its end: skip it unbuffered.
         longLine = { line: line + 1, bytes: carryLen, head: Buffer.from(data.subarray(start, start + 4096)) };
+        res.underscore = true; // its bytes are skipped unseen (it is rejected)
         carryLen = 0;
         carryOffset = pos;
       } else data.copyWithin(0, start);

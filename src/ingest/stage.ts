@@ -33,6 +33,8 @@ export interface ReaderReject {
   value?: string;
   reason: string;
   rawLine?: string;
+  /** Found by checking the numbers of a record DuckDB rejected for another cell, not by DuckDB. */
+  fromText?: boolean;
 }
 
 export interface CsvReadOptions {
@@ -44,6 +46,8 @@ export interface CsvReadOptions {
   /** Instants carry UTC offsets: read as TIMESTAMPTZ, converted to Paris time in the checks. */
   withOffsets?: boolean;
   decimalComma: boolean;
+  /** Numbers parsed by DuckDB's reader as DOUBLE: the fast path of numbers.ts (typedNumberSql). */
+  typedNumbers?: boolean;
 }
 
 /**
@@ -60,7 +64,8 @@ const readType = (t: SqlType, withOffsets = false): string =>
 
 /** The `read_csv(...)` call for a file: explicit types, the detected dialect, rejects captured in `<rej>_rej`. */
 export function csvReaderSql(path: string, rej: string, o: CsvReadOptions): string {
-  const cols = o.fileColumns.map((c) => `${literal(c.name)}: ${literal(readType(c.type, o.withOffsets))}`).join(', ');
+  const typeOf = (t: SqlType) => (o.typedNumbers && (t === 'BIGINT' || t === 'DOUBLE') ? 'DOUBLE' : readType(t, o.withOffsets));
+  const cols = o.fileColumns.map((c) => `${literal(c.name)}: ${literal(typeOf(c.type))}`).join(', ');
   const args = [
     `columns = {${cols}}`,
     'header = true',
@@ -104,7 +109,7 @@ export async function readerRejects(wh: Warehouse, rej: string, o: CsvReadOption
     o.fileColumns.forEach((c, i) => {
       if (c.type !== 'BIGINT' && c.type !== 'DOUBLE') return;
       const why = numberProblem(fields[i], c.type, o.decimalComma);
-      if (why && why !== 'missing') extra.push({ duckLine: r.line, column: c.name, value: fields[i], reason: why, rawLine: r.csv_line ?? undefined });
+      if (why && why !== 'missing') extra.push({ duckLine: r.line, column: c.name, value: fields[i], reason: why, rawLine: r.csv_line ?? undefined, fromText: true });
     });
   }
   return [...rows.map((r) => {
