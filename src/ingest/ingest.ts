@@ -645,19 +645,18 @@ async function checkOne(wh: Warehouse, f: FoundFile, size: number, facts: Promis
       const target = ident(storedTable(f.dataset));
       // A row with a cell that is not a valid number is written with a negative load number
       // (hidden, like the whole pending load, and deleted after the checks name its reason).
+      const loadOf = (bad: string[]) => (bad.length ? `CASE WHEN ${bad.join(' OR ')} THEN ${-ctx.loadNo} ELSE ${ctx.loadNo} END` : String(ctx.loadNo));
       const insertSql = (typed: boolean) => {
         const o = { ...csvOpts, typedNumbers: typed };
         if (typed) {
           // DuckDB's reader parses the numbers (numbers.ts, typedNumberSql): one query level.
           const value = (c: Column, i: number) => (numSet.has(c.name) ? typedNumberSql(`s.${ident(c.name)}`, c.sqlType) : exprs[i]!);
-          const bad = nums.map((c) => typedBadNumberSql(`s.${ident(c.name)}`, typedNumberSql(`s.${ident(c.name)}`, c.sqlType)));
-          const loadExpr = bad.length ? `CASE WHEN ${bad.join(' OR ')} THEN ${-ctx.loadNo} ELSE ${ctx.loadNo} END` : String(ctx.loadNo);
+          const loadExpr = loadOf(nums.map((c) => typedBadNumberSql(`s.${ident(c.name)}`, typedNumberSql(`s.${ident(c.name)}`, c.sqlType))));
           return { o, sql: `INSERT INTO ${target} (${cols.join(', ')}, _load) SELECT ${contract.map(value).join(', ')}, ${loadExpr} FROM ${csvReaderSql(readPath, table, o)} s` };
         }
         // Numbers as text: each parsed once (inner query), its value computed once (middle query).
         const parsed = nums.map((c) => `${parsedSql(`s.${ident(c.name)}`, decimalComma)} AS ${ident(`__p_${c.name}`)}`);
-        const bad = nums.map((c) => badNumberSql(`v.${ident(`__raw_${c.name}`)}`, `v.${ident(c.name)}`));
-        const loadExpr = bad.length ? `CASE WHEN ${bad.join(' OR ')} THEN ${-ctx.loadNo} ELSE ${ctx.loadNo} END` : String(ctx.loadNo);
+        const loadExpr = loadOf(nums.map((c) => badNumberSql(`v.${ident(`__raw_${c.name}`)}`, `v.${ident(c.name)}`)));
         return {
           o,
           sql: `INSERT INTO ${target} (${cols.join(', ')}, _load)

@@ -41,6 +41,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.ts';
 import { CAFES_CSV, folder, tempDir } from '../helpers/warehouse.ts';
+import { mulberry32 } from '../helpers/random.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PERIOD = '2023-Q2';
@@ -244,18 +245,6 @@ function killAt(measured: Child, at: number): Kill {
   let j = 0;
   while (j + 1 < measured.lines.length && measured.lines[j + 1]! <= at) j++;
   return { afterLine: j, delay: Math.max(0, at - measured.lines[j]!) };
-}
-
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // ------------------------------------------------------------------------------------ the test

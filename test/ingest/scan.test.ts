@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_RECORD_BYTES, scanCsv } from '../../src/ingest/scan.ts';
+import { mulberry32 } from '../helpers/random.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'scan-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,18 +37,6 @@ function reference(text: string) {
   return { totalLines: parts.length, blankLines: blank, leadingBlank, records, recordLines: records, tooLong };
 }
 
-/** A small seeded PRNG (mulberry32), so that a failure can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function scanOf(text: string) {
   const f = join(dir, 'f.csv');
   writeFileSync(f, text);
@@ -68,7 +57,7 @@ const CHUNK = 4 << 20;
 
 describe('scanCsv counts lines as splitting the text on "\\n" does', () => {
   it('on lines of every length around the chunk boundaries, blank lines and runs of them', async () => {
-    const rnd = prng(20261202);
+    const rnd = mulberry32(20261202);
     for (let trial = 0; trial < 6; trial++) {
       let s = 'a,b,c\n';
       // ~9 MiB: two chunk boundaries, each approached with a blank line, a run of blank lines or a long line
