@@ -564,6 +564,8 @@ async function checkOne(wh: Warehouse, f: FoundFile, size: number, facts: Promis
   };
   const table = `_stg_${f.dataset.name}`;
   const step = (s: string) => ctx.reporter?.fileStep?.(name, s);
+  // Direct mode: this load's rows in the dataset's table (a negative number marks a bad number).
+  const pendingRows = `${ident(storedTable(f.dataset))} WHERE _load IN (${ctx.loadNo}, ${-ctx.loadNo})`;
   const contract = await contractColumns(wh, f.dataset);
   let readerRejects: ReaderReject[] = [];
   let present: Column[];
@@ -667,7 +669,7 @@ async function checkOne(wh: Warehouse, f: FoundFile, size: number, facts: Promis
         };
       };
       // The fast path when the file allows it (numbers.ts): numbers with a decimal point, no
-      // underscore in the file. Its rows are deleted and the file read again the exact way when
+      // underscore after the header. Its rows are deleted and the file read again the exact way when
       // the result may differ from the exact path's: a number DuckDB refused, or a 0 the file may
       // have spelled as an underflow. (Not in a transaction of its own: its commit and the zero
       // test on transaction-local rows cost 0.4 s; the deleted rows' ids are never reused, and
@@ -680,7 +682,6 @@ async function checkOne(wh: Warehouse, f: FoundFile, size: number, facts: Promis
         inserted = await wh.exec(sql);
         readerRejects = await readReaderRejects(wh, table, o);
         const refused = readerRejects.some((r) => !r.fromText && r.column !== undefined && numSet.has(r.column));
-        const pendingRows = `${target} WHERE _load IN (${ctx.loadNo}, ${-ctx.loadNo})`;
         const zero = !refused && (await wh.scalar<boolean>(`SELECT EXISTS (SELECT 1 FROM ${pendingRows} AND (${nums.map((c) => `${ident(c.name)} = 0`).join(' OR ')}))`));
         done = !refused && !(zero && (await mayUnderflow(readPath)));
         if (!done) {
@@ -729,14 +730,13 @@ async function checkOne(wh: Warehouse, f: FoundFile, size: number, facts: Promis
   }
 
   step('checking');
-  const rowsOf = direct ? `(SELECT rowid FROM ${ident(storedTable(f.dataset))} WHERE _load IN (${ctx.loadNo}, ${-ctx.loadNo}))` : ident(table);
+  const rowsOf = direct ? `(SELECT rowid FROM ${pendingRows})` : ident(table);
   const firstRowid = (await wh.scalar<number | string | null>(`SELECT min(rowid) FROM ${rowsOf}`)) ?? 0;
   // Rows written straight to their table (millions of sales lines): the café ids no café has,
   // listed first, when they are few (a file of unknown ids keeps the join of every row).
   let unknownCafes: string[] | undefined;
   if (direct && f.dataset.cafeColumn) {
-    const pending = `(SELECT ${ident(f.dataset.cafeColumn)} FROM ${ident(storedTable(f.dataset))} WHERE _load IN (${ctx.loadNo}, ${-ctx.loadNo}))`;
-    const ids = (await wh.all<{ c: string }>(`${unknownCafesSql(pending, f.dataset.cafeColumn)} LIMIT 1001`)).map((r) => r.c);
+    const ids = (await wh.all<{ c: string }>(`${unknownCafesSql(`(SELECT ${ident(f.dataset.cafeColumn)} FROM ${pendingRows})`, f.dataset.cafeColumn)} LIMIT 1001`)).map((r) => r.c);
     if (ids.length <= 1000) unknownCafes = ids;
   }
   const checks = buildChecks(f.dataset, contract, present, {
@@ -788,7 +788,7 @@ async function checkOne(wh: Warehouse, f: FoundFile, size: number, facts: Promis
 
   if (direct) {
     const removed = nBad
-      ? await wh.exec(`DELETE FROM ${ident(storedTable(f.dataset))} WHERE _load IN (${ctx.loadNo}, ${-ctx.loadNo}) AND rowid IN (SELECT _rn + ${BigInt(firstRowid)} FROM ${ident(badTable)})`)
+      ? await wh.exec(`DELETE FROM ${pendingRows} AND rowid IN (SELECT _rn + ${BigInt(firstRowid)} FROM ${ident(badTable)})`)
       : 0;
     if (inserted - removed !== rep.accepted) throw new InternalError(`row conservation broken for ${rep.file}: ${inserted} written, ${removed} removed, ${rep.accepted} accepted`);
     for (const c of present.filter((x) => x.commune)) {

@@ -40,8 +40,13 @@ export function numberSql(raw: string, type: SqlType, decimalComma: boolean, par
   // with a non-zero digit is an underflow (1e-400). CASE, not AND: DuckDB evaluates a branch
   // only for the rows that reach it, so the regular expression runs on zeros alone.
   const ok = `CASE WHEN ${p} IS NULL OR NOT isfinite(${p}) THEN false WHEN ${p} = 0 THEN NOT contains(${t}, '_') AND NOT regexp_matches(${t}, '^[^eE]*[1-9]') ELSE NOT contains(${t}, '_') END`;
-  if (type === 'BIGINT') return `CASE WHEN ${ok} AND ${p} = trunc(${p}) AND abs(${p}) < ${MAX_WHOLE} THEN CAST(${p} AS BIGINT) END`;
+  if (type === 'BIGINT') return `CASE WHEN ${ok} AND ${wholeSql(p)} THEN CAST(${p} AS BIGINT) END`;
   return `CASE WHEN ${ok} THEN ${p} END`;
+}
+
+/** SQL: the parsed double `p` is a whole number doubles represent exactly (2.7 is not: no rounding to 3). */
+function wholeSql(p: string): string {
+  return `${p} = trunc(${p}) AND abs(${p}) < ${MAX_WHOLE}`;
 }
 
 /**
@@ -56,7 +61,7 @@ export function numberSql(raw: string, type: SqlType, decimalComma: boolean, par
  * test/ingest/numbers-fast.test.ts compares the two parses on the texts this rule is about.
  */
 export function typedNumberSql(p: string, type: SqlType): string {
-  if (type === 'BIGINT') return `CASE WHEN isfinite(${p}) AND ${p} = trunc(${p}) AND abs(${p}) < ${MAX_WHOLE} THEN CAST(${p} AS BIGINT) END`;
+  if (type === 'BIGINT') return `CASE WHEN isfinite(${p}) AND ${wholeSql(p)} THEN CAST(${p} AS BIGINT) END`;
   return `CASE WHEN isfinite(${p}) THEN ${p} END`;
 }
 
